@@ -1,0 +1,400 @@
+#include "protocols/transport/server.h"
+
+#include <iostream>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "protocols/common/status_macros.h"
+
+namespace wirecheck {
+namespace {
+
+// Reads per readiness callback are bounded so one busy peer cannot starve
+// the others; level-triggered readiness brings the loop back.
+constexpr size_t kReadChunk = 64 * 1024;
+constexpr int kMaxReadsPerEvent = 16;
+constexpr int kMaxAcceptsPerEvent = 64;
+constexpr int kMaxDatagramsPerEvent = 64;
+// Larger than any UDP payload (65,527 bytes over IPv6), so nothing is cut.
+constexpr size_t kDatagramBuffer = 65536;
+
+bool WouldBlock(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kDeadlineExceeded;
+}
+
+}  // namespace
+
+LogSink StderrLogSink() {
+  return [](absl::string_view line) {
+    std::cerr << absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
+                                  absl::UTCTimeZone())
+              << " " << line << std::endl;
+  };
+}
+
+class Server::ServerConnection : public Connection {
+ public:
+  ServerConnection(Server& server, std::unique_ptr<Stream> stream,
+                   std::unique_ptr<StreamSession> session)
+      : server_(server),
+        stream_(std::move(stream)),
+        session_(std::move(session)),
+        peer_(stream_->peer_address()),
+        local_(stream_->local_address()),
+        last_activity_(server_.loop_.clock().Now()) {}
+
+  void Start() {
+    UpdateWatch();
+    ArmIdleTimer(server_.options_.idle_timeout);
+    session_->OnOpen(*this);
+  }
+
+  void Send(absl::string_view data) override {
+    if (state_ != State::kOpen || data.empty()) return;
+    if (pending_output() == 0) {
+      absl::StatusOr<size_t> n = stream_->Write(data, absl::InfinitePast());
+      if (!n.ok() && !WouldBlock(n.status())) {
+        CloseNow(n.status());
+        return;
+      }
+      if (n.ok()) {
+        Touch();
+        data.remove_prefix(*n);
+      }
+    }
+    output_.append(data.data(), data.size());
+    if (pending_output() > server_.options_.max_pending_output) {
+      reading_paused_ = true;
+    }
+    UpdateWatch();
+  }
+
+  void Finish() override {
+    if (state_ != State::kOpen) return;
+    state_ = State::kFinishing;
+    if (pending_output() == 0) {
+      ShutDownWriting();
+    } else {
+      UpdateWatch();
+    }
+  }
+
+  void Abort() override {
+    if (state_ == State::kClosed) return;
+    stream_->Abort();
+    CloseNow(absl::CancelledError("connection reset by the server"));
+  }
+
+  void Log(absl::string_view message) override {
+    server_.Log(absl::StrCat(peer_.ToString(), ": ", message));
+  }
+
+  const SocketAddress& peer_address() const override { return peer_; }
+  const SocketAddress& local_address() const override { return local_; }
+  EventLoop& loop() override { return server_.loop_; }
+  size_t pending_output() const override {
+    return output_.size() - output_offset_;
+  }
+
+  // Ends the connection now, with `why` reported to the session.
+  void CloseNow(const absl::Status& why) {
+    if (state_ == State::kClosed) return;
+    state_ = State::kClosed;
+    server_.loop_.Unwatch(*stream_);
+    server_.loop_.CancelTimer(idle_timer_);
+    server_.loop_.CancelTimer(linger_timer_);
+    stream_->Close();
+    session_->OnClosed(why);
+    server_.Retire(this);
+  }
+
+ private:
+  enum class State {
+    kOpen,       // serving
+    kFinishing,  // sending what is queued, then shutting down writing
+    kDraining,   // write side shut down; discarding input until EOF
+    kClosed,
+  };
+
+  void OnReady(uint32_t ready) {
+    if ((ready & kWritable) && state_ != State::kClosed) Flush();
+    if ((ready & kReadable) && state_ != State::kClosed) ReadAvailable();
+  }
+
+  void ReadAvailable() {
+    char buffer[kReadChunk];
+    for (int i = 0; i < kMaxReadsPerEvent && WantsInput(); ++i) {
+      absl::StatusOr<size_t> n =
+          stream_->Read(absl::MakeSpan(buffer, sizeof(buffer)),
+                        absl::InfinitePast());
+      if (!n.ok()) {
+        if (WouldBlock(n.status())) break;
+        CloseNow(n.status());
+        return;
+      }
+      if (*n == 0) {
+        input_ended_ = true;
+        if (state_ == State::kOpen) {
+          session_->OnEndOfInput(*this);
+        } else if (state_ == State::kDraining) {
+          CloseNow(absl::OkStatus());
+          return;
+        }
+        break;
+      }
+      Touch();
+      if (state_ == State::kOpen) {
+        session_->OnData(*this, absl::string_view(buffer, *n));
+      }
+      if (state_ == State::kClosed) return;
+    }
+    UpdateWatch();
+  }
+
+  void Flush() {
+    while (pending_output() > 0) {
+      absl::StatusOr<size_t> n = stream_->Write(
+          absl::string_view(output_).substr(output_offset_),
+          absl::InfinitePast());
+      if (!n.ok()) {
+        if (WouldBlock(n.status())) break;
+        CloseNow(n.status());
+        return;
+      }
+      Touch();
+      output_offset_ += *n;
+    }
+    if (pending_output() == 0) {
+      output_.clear();
+      output_offset_ = 0;
+    }
+    if (reading_paused_ &&
+        pending_output() <= server_.options_.max_pending_output / 2) {
+      reading_paused_ = false;
+    }
+    if (state_ == State::kFinishing && pending_output() == 0) {
+      ShutDownWriting();
+      return;
+    }
+    UpdateWatch();
+  }
+
+  void ShutDownWriting() {
+    state_ = State::kDraining;
+    const absl::Status shutdown = stream_->Shutdown(ShutdownMode::kWrite);
+    if (!shutdown.ok() || input_ended_) {
+      CloseNow(shutdown);
+      return;
+    }
+    linger_timer_ = server_.loop_.AddTimer(
+        server_.loop_.clock().Now() + server_.options_.linger_timeout,
+        [this] { CloseNow(absl::OkStatus()); });
+    UpdateWatch();
+  }
+
+  bool WantsInput() const {
+    return state_ != State::kClosed && !input_ended_ && !reading_paused_;
+  }
+
+  void UpdateWatch() {
+    if (state_ == State::kClosed) return;
+    uint32_t events = 0;
+    if (WantsInput()) events |= kReadable;
+    if (pending_output() > 0) events |= kWritable;
+    if (events == watched_events_) return;
+    watched_events_ = events;
+    if (events == 0) {
+      server_.loop_.Unwatch(*stream_);
+      return;
+    }
+    const absl::Status watched = server_.loop_.Watch(
+        *stream_, events, [this](uint32_t ready) { OnReady(ready); });
+    if (!watched.ok()) CloseNow(watched);
+  }
+
+  void Touch() { last_activity_ = server_.loop_.clock().Now(); }
+
+  void ArmIdleTimer(absl::Duration after) {
+    idle_timer_ = server_.loop_.AddTimer(
+        server_.loop_.clock().Now() + after, [this] { IdleCheck(); });
+  }
+
+  void IdleCheck() {
+    const absl::Duration idle = server_.loop_.clock().Now() - last_activity_;
+    const absl::Duration limit = server_.options_.idle_timeout;
+    if (idle < limit) {
+      ArmIdleTimer(limit - idle);
+      return;
+    }
+    ++server_.stats_.idle_timeouts;
+    Log(absl::StrCat("closing: idle for ", absl::FormatDuration(idle)));
+    CloseNow(absl::DeadlineExceededError(
+        absl::StrCat("idle for ", absl::FormatDuration(idle))));
+  }
+
+  Server& server_;
+  std::unique_ptr<Stream> stream_;
+  std::unique_ptr<StreamSession> session_;
+  const SocketAddress peer_;
+  const SocketAddress local_;
+  State state_ = State::kOpen;
+  std::string output_;
+  size_t output_offset_ = 0;
+  bool input_ended_ = false;
+  bool reading_paused_ = false;
+  uint32_t watched_events_ = 0;
+  absl::Time last_activity_;
+  EventLoop::TimerId idle_timer_ = 0;
+  EventLoop::TimerId linger_timer_ = 0;
+};
+
+Server::Server(EventLoop& loop, Network& network, ServerOptions options)
+    : loop_(loop), network_(network), options_(std::move(options)) {}
+
+Server::~Server() {
+  shutdown_done_ = nullptr;
+  for (auto& listener : listeners_) loop_.Unwatch(*listener->listener);
+  for (auto& endpoint : datagram_endpoints_) loop_.Unwatch(*endpoint->socket);
+  while (!connections_.empty()) {
+    connections_.begin()->first->CloseNow(
+        absl::CancelledError("server destroyed"));
+  }
+  // Closing connections may have scheduled a reap; cancel it last.
+  loop_.CancelTimer(reap_timer_);
+  loop_.CancelTimer(grace_timer_);
+}
+
+void Server::Log(absl::string_view line) const {
+  if (options_.log) options_.log(line);
+}
+
+absl::StatusOr<SocketAddress> Server::ServeStream(
+    const SocketAddress& address, StreamSessionFactory factory,
+    const ListenOptions& options) {
+  auto entry = std::make_unique<StreamListener>();
+  ASSIGN_OR_RETURN(entry->listener, network_.Listen(address, options));
+  entry->factory = std::move(factory);
+  StreamListener* raw = entry.get();
+  RETURN_IF_ERROR(loop_.Watch(*raw->listener, kReadable,
+                              [this, raw](uint32_t) { AcceptReady(*raw); }));
+  const SocketAddress bound = raw->listener->local_address();
+  listeners_.push_back(std::move(entry));
+  return bound;
+}
+
+absl::StatusOr<SocketAddress> Server::ServeDatagrams(
+    const SocketAddress& address, DatagramService& service,
+    const DatagramOptions& options) {
+  auto entry = std::make_unique<DatagramEndpoint>();
+  ASSIGN_OR_RETURN(entry->socket, network_.OpenDatagram(address, options));
+  entry->service = &service;
+  DatagramEndpoint* raw = entry.get();
+  RETURN_IF_ERROR(loop_.Watch(*raw->socket, kReadable,
+                              [this, raw](uint32_t) { DatagramReady(*raw); }));
+  const SocketAddress bound = raw->socket->local_address();
+  datagram_endpoints_.push_back(std::move(entry));
+  return bound;
+}
+
+void Server::AcceptReady(StreamListener& entry) {
+  for (int i = 0; i < kMaxAcceptsPerEvent; ++i) {
+    absl::StatusOr<std::unique_ptr<Stream>> stream =
+        entry.listener->Accept(absl::InfinitePast());
+    if (!stream.ok()) {
+      if (WouldBlock(stream.status())) return;
+      // Out of descriptors: pause accepting briefly rather than spin.
+      Log(absl::StrCat("accept failed: ", stream.status().ToString()));
+      loop_.Unwatch(*entry.listener);
+      loop_.AddTimer(loop_.clock().Now() + absl::Milliseconds(100),
+                     [this, &entry] {
+                       const absl::Status watched = loop_.Watch(
+                           *entry.listener, kReadable,
+                           [this, &entry](uint32_t) { AcceptReady(entry); });
+                       if (!watched.ok()) Log(watched.ToString());
+                     });
+      return;
+    }
+    if (connections_.size() >= options_.max_connections) {
+      ++stats_.connections_rejected;
+      const absl::Time now = loop_.clock().Now();
+      if (now - last_limit_log_ >= absl::Seconds(1)) {
+        last_limit_log_ = now;
+        Log(absl::StrCat("connection limit (", options_.max_connections,
+                         ") reached: closing connection from ",
+                         (*stream)->peer_address().ToString()));
+      }
+      (*stream)->Close();
+      continue;
+    }
+    ++stats_.connections_accepted;
+    auto connection = std::make_unique<ServerConnection>(
+        *this, *std::move(stream), entry.factory());
+    ServerConnection* raw = connection.get();
+    connections_.emplace(raw, std::move(connection));
+    raw->Start();
+  }
+}
+
+void Server::DatagramReady(DatagramEndpoint& endpoint) {
+  datagram_buffer_.resize(kDatagramBuffer);
+  for (int i = 0; i < kMaxDatagramsPerEvent; ++i) {
+    absl::StatusOr<ReceivedDatagram> datagram = endpoint.socket->ReceiveFrom(
+        absl::MakeSpan(datagram_buffer_), absl::InfinitePast());
+    if (!datagram.ok()) {
+      // ICMP errors from earlier replies surface here; they concern that
+      // client only.
+      if (!WouldBlock(datagram.status())) continue;
+      return;
+    }
+    ++stats_.datagrams_received;
+    endpoint.service->OnDatagram(
+        *endpoint.socket, *datagram,
+        absl::string_view(datagram_buffer_.data(), datagram->size));
+  }
+}
+
+void Server::Retire(ServerConnection* connection) {
+  auto it = connections_.find(connection);
+  if (it == connections_.end()) return;
+  retired_.push_back(std::move(it->second));
+  connections_.erase(it);
+  if (reap_timer_ == 0) {
+    reap_timer_ = loop_.AddTimer(loop_.clock().Now(), [this] {
+      reap_timer_ = 0;
+      retired_.clear();
+    });
+  }
+  MaybeFinishShutdown();
+}
+
+void Server::Shutdown(absl::Duration grace, std::function<void()> done) {
+  for (auto& listener : listeners_) {
+    loop_.Unwatch(*listener->listener);
+    listener->listener->Close();
+  }
+  for (auto& endpoint : datagram_endpoints_) {
+    loop_.Unwatch(*endpoint->socket);
+    endpoint->socket->Close();
+  }
+  shutdown_done_ = std::move(done);
+  grace_timer_ = loop_.AddTimer(loop_.clock().Now() + grace, [this] {
+    grace_timer_ = 0;
+    while (!connections_.empty()) {
+      connections_.begin()->first->CloseNow(
+          absl::CancelledError("server shut down"));
+    }
+  });
+  MaybeFinishShutdown();
+}
+
+void Server::MaybeFinishShutdown() {
+  if (!shutdown_done_ || !connections_.empty()) return;
+  loop_.CancelTimer(grace_timer_);
+  grace_timer_ = 0;
+  std::function<void()> done = std::move(shutdown_done_);
+  shutdown_done_ = nullptr;
+  done();
+}
+
+}  // namespace wirecheck
