@@ -68,7 +68,8 @@ absl::StatusOr<Endpoint> ParseEndpoint(absl::string_view text,
   if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
 
   absl::string_view port_text;
-  if (!rest.empty() && rest.front() == '[') {
+  const bool bracketed = !rest.empty() && rest.front() == '[';
+  if (bracketed) {
     const size_t close = rest.find(']');
     if (close == absl::string_view::npos) return error("unclosed '['");
     endpoint.host = std::string(rest.substr(1, close - 1));
@@ -95,6 +96,25 @@ absl::StatusOr<Endpoint> ParseEndpoint(absl::string_view text,
     }
   }
   if (endpoint.host.empty()) return error("empty host");
+  if (bracketed) {
+    if (!SocketAddress::FromIp(endpoint.host, 0).ok() ||
+        endpoint.host.find(':') == std::string::npos) {
+      return error(absl::StrCat("\"", endpoint.host,
+                                "\" in brackets is not an IPv6 address"));
+    }
+  } else if (endpoint.host.find(':') == std::string::npos &&
+             !std::all_of(endpoint.host.begin(), endpoint.host.end(),
+                          [](char c) {
+                            return absl::ascii_isalnum(c) || c == '.' ||
+                                   c == '-' || c == '_';
+                          })) {
+    return error(absl::StrCat("\"", endpoint.host,
+                              "\" is not a host name or IP address"));
+  } else if (endpoint.host.find(':') != std::string::npos &&
+             !SocketAddress::FromIp(endpoint.host, 0).ok()) {
+    return error(absl::StrCat("\"", endpoint.host,
+                              "\" is not an IPv6 address"));
+  }
 
   if (port_text.empty()) {
     if (!default_port.has_value()) return error("missing port (host:port)");

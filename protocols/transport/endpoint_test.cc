@@ -81,6 +81,18 @@ TEST(ParseEndpointTest, ExplainsWhatIsWrong) {
   EXPECT_THAT(ParseEndpoint("[::1"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("unclosed")));
+  EXPECT_THAT(ParseEndpoint("[[m]:time"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("not an IPv6 address")));
+  EXPECT_THAT(ParseEndpoint("[127.0.0.1]:37"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("not an IPv6 address")));
+  EXPECT_THAT(ParseEndpoint("bad host:37"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("not a host name")));
+  EXPECT_THAT(ParseEndpoint("fe80::zz", 37),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("not an IPv6 address")));
   EXPECT_THAT(ParseEndpoint("host:"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("empty port")));

@@ -1,0 +1,54 @@
+"""wirecheck_fuzz_target: one libFuzzer target, its corpus, and a replay test.
+
+    wirecheck_fuzz_target(
+        name = "line_decoder_fuzzer",
+        srcs = ["line_decoder_fuzzer.cc"],   # defines LLVMFuzzerTestOneInput
+        deps = ["//protocols/framing:codec"],
+        corpus = "corpus/line",              # folder of seed inputs
+        dict = "line.dict",                  # optional libFuzzer dictionary
+    )
+
+makes
+  :line_decoder_fuzzer              under --config=fuzz, a libFuzzer binary
+                                    (clang, ASan, UBSan); otherwise a binary
+                                    that replays the files or folders it is
+                                    given through the same function;
+  :line_decoder_fuzzer_corpus_test  a test that replays every corpus file
+                                    (and checks the dictionary parses), so
+                                    `bazel test //...` runs every corpus and
+                                    fails on an empty one.
+"""
+
+def wirecheck_fuzz_target(name, srcs, corpus, deps = [], dict = None, size = "small"):
+    native.cc_library(
+        name = name + "_lib",
+        testonly = True,
+        srcs = srcs,
+        deps = deps,
+        alwayslink = True,
+    )
+    native.cc_binary(
+        name = name,
+        testonly = True,
+        deps = [":" + name + "_lib"] + select({
+            "//fuzz:libfuzzer": [],
+            "//conditions:default": ["//fuzz:replay_main"],
+        }),
+        linkopts = select({
+            "//fuzz:libfuzzer": ["-fsanitize=fuzzer"],
+            "//conditions:default": [],
+        }),
+    )
+    corpus_path = native.package_name() + "/" + corpus
+    args = [corpus_path]
+    data = native.glob([corpus + "/**"])
+    if dict:
+        args.append("--dict=" + native.package_name() + "/" + dict)
+        data.append(dict)
+    native.cc_test(
+        name = name + "_corpus_test",
+        size = size,
+        deps = [":" + name + "_lib", "//fuzz:replay_main"],
+        args = args,
+        data = data,
+    )
