@@ -297,6 +297,15 @@ absl::StatusOr<SocketAddress> Server::ServeDatagrams(
   return bound;
 }
 
+absl::StatusOr<SocketAddress> Server::ServeDatagrams(
+    const SocketAddress& address, std::unique_ptr<DatagramService> service,
+    const DatagramOptions& options) {
+  ASSIGN_OR_RETURN(const SocketAddress bound,
+                   ServeDatagrams(address, *service, options));
+  owned_services_.push_back(std::move(service));
+  return bound;
+}
+
 void Server::AcceptReady(StreamListener& entry) {
   for (int i = 0; i < kMaxAcceptsPerEvent; ++i) {
     absl::StatusOr<std::unique_ptr<Stream>> stream =

@@ -142,6 +142,11 @@ class Server {
       const SocketAddress& address, DatagramService& service,
       const DatagramOptions& options = {});
 
+  // As above, but the server owns `service` and destroys it with itself.
+  absl::StatusOr<SocketAddress> ServeDatagrams(
+      const SocketAddress& address, std::unique_ptr<DatagramService> service,
+      const DatagramOptions& options = {});
+
   // Stops accepting connections and datagrams, lets open connections end
   // on their own for up to `grace`, then closes the rest, and calls `done`
   // (on the loop thread) once none is left.
@@ -177,6 +182,7 @@ class Server {
   ServerStats stats_;
   std::vector<std::unique_ptr<StreamListener>> listeners_;
   std::vector<std::unique_ptr<DatagramEndpoint>> datagram_endpoints_;
+  std::vector<std::unique_ptr<DatagramService>> owned_services_;
   std::unordered_map<ServerConnection*, std::unique_ptr<ServerConnection>>
       connections_;
   std::vector<std::unique_ptr<ServerConnection>> retired_;
