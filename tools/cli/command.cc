@@ -80,6 +80,9 @@ void PrintFlagHelp(absl::string_view name, const Command& command,
   if (!default_value.empty()) {
     out << "      default: " << default_value << "\n";
   }
+  for (const auto& [alias, target] : command.aliases) {
+    if (target == name) out << "      also: -" << alias << "\n";
+  }
 }
 
 void PrintCommandHelp(const Command& command, std::ostream& out) {
@@ -207,6 +210,10 @@ int RunCommandLine(const std::vector<Command>& commands,
     absl::string_view body = word;
     body.remove_prefix(body[1] == '-' ? 2 : 1);
     std::string flag_name(body.substr(0, body.find('=')));
+    if (auto alias = command->aliases.find(flag_name);
+        alias != command->aliases.end()) {
+      flag_name = alias->second;
+    }
     const bool has_value = body.find('=') != absl::string_view::npos;
     std::string value(has_value ? body.substr(body.find('=') + 1) : "");
     absl::CommandLineFlag* flag = FindFlag(*command, flag_name);

@@ -70,6 +70,9 @@ struct Command {
   std::vector<std::string> flags;
   // Of `flags`, those that may be given more than once.
   std::vector<std::string> repeatable_flags;
+  // Other spellings of flags, e.g. {"c", "count"} so "-c 5" means
+  // "--count=5", as classic tools spell them.
+  std::map<std::string, std::string> aliases;
   // Runs the command; returns its exit code.
   std::function<int(const Invocation&)> run;
 };

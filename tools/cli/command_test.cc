@@ -34,6 +34,7 @@ class RunCommandLineTest : public ::testing::Test {
         .flag_prefix = "demo_",
         .flags = {"count", "quiet", "case", "wait", "shared_listen"},
         .repeatable_flags = {"case"},
+        .aliases = {{"n", "count"}},
         .run = [this](const Invocation& invocation) {
           last_ = invocation;
           return 7;
@@ -67,6 +68,14 @@ TEST_F(RunCommandLineTest, ParsesShortFlagNamesIntoPrefixedAbslFlags) {
   EXPECT_TRUE(absl::GetFlag(FLAGS_demo_quiet));
   EXPECT_EQ(absl::GetFlag(FLAGS_demo_wait).value, absl::Milliseconds(200));
   EXPECT_THAT(last_.args, ElementsAre("x", "y"));
+}
+
+TEST_F(RunCommandLineTest, AliasesSpellTheSameFlag) {
+  ASSERT_EQ(Run({"demo", "-n", "4", "x"}), 7);
+  EXPECT_EQ(absl::GetFlag(FLAGS_demo_count), 4);
+  EXPECT_THAT(last_.repeated["count"], ElementsAre("4"));
+  ASSERT_EQ(Run({"demo", "--help"}), 0);
+  EXPECT_THAT(out_.str(), HasSubstr("also: -n"));
 }
 
 TEST_F(RunCommandLineTest, FlagsReturnToDefaultsOnTheNextRun) {
