@@ -289,6 +289,7 @@ absl::StatusOr<SocketAddress> Server::ServeDatagrams(
   auto entry = std::make_unique<DatagramEndpoint>();
   ASSIGN_OR_RETURN(entry->socket, network_.OpenDatagram(address, options));
   entry->service = &service;
+  RETURN_IF_ERROR(service.OnBound(*entry->socket));
   DatagramEndpoint* raw = entry.get();
   RETURN_IF_ERROR(loop_.Watch(*raw->socket, kReadable,
                               [this, raw](uint32_t) { DatagramReady(*raw); }));
@@ -384,6 +385,7 @@ void Server::Shutdown(absl::Duration grace, std::function<void()> done) {
   }
   for (auto& endpoint : datagram_endpoints_) {
     loop_.Unwatch(*endpoint->socket);
+    endpoint->service->OnShutdown(*endpoint->socket);
     endpoint->socket->Close();
   }
   shutdown_done_ = std::move(done);

@@ -104,6 +104,17 @@ class DatagramService {
  public:
   virtual ~DatagramService() = default;
 
+  // The server bound `socket` for this service and will deliver its
+  // datagrams; a service that sends on its own (announcements) or joins
+  // multicast groups keeps it. An error makes ServeDatagrams fail.
+  virtual absl::Status OnBound(DatagramSocket& socket) {
+    return absl::OkStatus();
+  }
+
+  // Server::Shutdown is about to close `socket`: the last chance to send on
+  // it (goodbyes).
+  virtual void OnShutdown(DatagramSocket& socket) {}
+
   // One datagram arrived on `socket`; reply with socket.SendTo(). `payload`
   // is the whole datagram unless datagram.truncated(), which the server's
   // 64 KiB buffer makes impossible for UDP.

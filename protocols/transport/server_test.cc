@@ -223,6 +223,44 @@ TEST_P(ServerTest, DatagramServiceRepliesToTheSender) {
   EXPECT_EQ(reply.from, address);
 }
 
+// Records the socket it was bound to and sends a last word on shutdown.
+class FarewellService : public DatagramService {
+ public:
+  explicit FarewellService(SocketAddress listener) : listener_(listener) {}
+  absl::Status OnBound(DatagramSocket& socket) override {
+    bound_to = socket.local_address();
+    return absl::OkStatus();
+  }
+  void OnDatagram(DatagramSocket&, const ReceivedDatagram&,
+                  absl::string_view) override {}
+  void OnShutdown(DatagramSocket& socket) override {
+    socket.SendTo("goodbye", listener_).IgnoreError();
+  }
+  SocketAddress bound_to;
+
+ private:
+  const SocketAddress listener_;
+};
+
+TEST_P(ServerTest, DatagramServicesSeeTheirSocketFromBindToShutdown) {
+  // Bound to a concrete address, so the service knows where to send.
+  ASSERT_OK_AND_ASSIGN(auto listener, harness_->server_network().OpenDatagram(
+                                          harness_->server_bind_address(), {}));
+  FarewellService service(listener->local_address());
+  server_ = std::make_unique<Server>(harness_->server_loop(),
+                                     harness_->server_network());
+  ASSERT_OK_AND_ASSIGN(
+      SocketAddress address,
+      server_->ServeDatagrams(harness_->server_bind_address(), service));
+  EXPECT_EQ(service.bound_to, address);
+  harness_->StartServers();
+  harness_->RunOnServerLoop([&] { server_->Shutdown(absl::Seconds(1), [] {}); });
+  char buffer[16];
+  ASSERT_OK_AND_ASSIGN(ReceivedDatagram datagram,
+                       listener->ReceiveFrom(absl::MakeSpan(buffer), Soon()));
+  EXPECT_EQ(absl::string_view(buffer, datagram.size), "goodbye");
+}
+
 TEST_P(ServerTest, ShutdownStopsAcceptingAndWaitsForOpenConnections) {
   const SocketAddress address =
       StartStream([] { return std::make_unique<EchoSession>(); });
