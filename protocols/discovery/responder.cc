@@ -95,7 +95,10 @@ void Responder::Announce(MessageType type) {
     for (const SocketAddress& to : options_.announce_to) {
       for (DatagramSocket* socket : sockets_) {
         if (socket->local_address().family() != to.family()) continue;
-        if (socket->SendTo(*text, to).ok()) {
+        // Port 0: the port the responder itself listens on.
+        const SocketAddress destination =
+            to.port() != 0 ? to : to.WithPort(socket->local_address().port());
+        if (socket->SendTo(*text, destination).ok()) {
           ++(type == MessageType::kAnnounce ? stats_.announcements
                                             : stats_.goodbyes);
         }
@@ -217,6 +220,7 @@ absl::StatusOr<StartedResponder> StartResponder(
   if (default_interfaces || default_announce) {
     ASSIGN_OR_RETURN(std::vector<NetworkInterface> interfaces,
                      network.Interfaces());
+    // Port 0 in an announcement address means the port each socket gets.
     const uint16_t port = addresses.front().port();
     if (default_announce) {
       options.announce_to.push_back(

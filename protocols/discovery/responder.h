@@ -43,8 +43,9 @@ struct ResponderOptions {
   double rate_per_second = 10;
   // Answer "Hello" with "I am here" (DISC-14).
   bool legacy = true;
-  // Where ANNOUNCE and GOODBYE go (broadcast or multicast, with the port);
-  // empty for none. Each is sent on the socket of its family.
+  // Where ANNOUNCE and GOODBYE go (broadcast or multicast, with the port;
+  // port 0 means the responder's own port); empty for none. Each is sent on
+  // the socket of its family.
   std::vector<SocketAddress> announce_to;
   int initial_announcements = 3;
   absl::Duration initial_spacing = absl::Seconds(1);
