@@ -32,7 +32,6 @@ class BroadcastLoopbackTest : public ::testing::Test {
       // Announcements would go to port 0 here; these tests only query.
       options.initial_announcements = 0;
       options.announce_to = {*SocketAddress::Parse("127.0.0.1:9")};
-      options.multicast_interfaces = {0};
       absl::StatusOr<StartedResponder> started = StartResponder(
           server_, harness_.server_network(), options,
           {SocketAddress::Any(AddressFamily::kIPv4, port)});

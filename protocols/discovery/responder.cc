@@ -215,27 +215,20 @@ absl::StatusOr<StartedResponder> StartResponder(
     addresses = {SocketAddress::Any(AddressFamily::kIPv4, kDiscoveryPort),
                  SocketAddress::Any(AddressFamily::kIPv6, kDiscoveryPort)};
   }
-  const bool default_interfaces = options.multicast_interfaces.empty();
-  const bool default_announce = options.announce_to.empty();
-  if (default_interfaces || default_announce) {
+  if (options.announce_to.empty()) {
+    // Deployment defaults: join and announce on every multicast-capable
+    // interface, and announce to the limited broadcast address.
     ASSIGN_OR_RETURN(std::vector<NetworkInterface> interfaces,
                      network.Interfaces());
     // Port 0 in an announcement address means the port each socket gets.
     const uint16_t port = addresses.front().port();
-    if (default_announce) {
-      options.announce_to.push_back(
-          *SocketAddress::FromIp("255.255.255.255", port));
-    }
+    options.announce_to.push_back(
+        *SocketAddress::FromIp("255.255.255.255", port));
     for (const NetworkInterface& interface : interfaces) {
       if (!interface.up || !interface.supports_multicast) continue;
-      if (default_interfaces) {
-        options.multicast_interfaces.push_back(interface.index);
-      }
-      if (default_announce) {
-        options.announce_to.push_back(
-            *SocketAddress::FromIp(
-                absl::StrCat(kMulticastGroup, "%", interface.index), port));
-      }
+      options.multicast_interfaces.push_back(interface.index);
+      options.announce_to.push_back(*SocketAddress::FromIp(
+          absl::StrCat(kMulticastGroup, "%", interface.index), port));
     }
   }
   ASSIGN_OR_RETURN(std::unique_ptr<Responder> owned,

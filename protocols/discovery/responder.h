@@ -113,12 +113,14 @@ class Responder : public DatagramService {
   ResponderStats stats_;
 };
 
-// Starts a responder on `server`: IPv4 at 0.0.0.0:`port` and IPv6 at
-// [::]:`port`, both sharing the port, the IPv6 socket joined to ff02::c8df
-// on every multicast-capable interface, announcing to 255.255.255.255 and to
-// ff02::c8df on those interfaces. `bind` overrides the addresses (tests
-// bind loopback). Returns the responder (owned by the server) and where it
-// listens.
+// Starts a responder on `server`, listening at `bind` (default 0.0.0.0:51423
+// and [::]:51423) with the port shared. When options.announce_to is empty,
+// the IPv6 socket joins ff02::c8df on every multicast-capable interface and
+// announcements go to 255.255.255.255 and to ff02::c8df on those
+// interfaces; otherwise the options are used as given (tests and checkers
+// control their addressing). Returns the responder (owned by the server)
+// and where it listens. Errors: those of Responder::Create,
+// Network::Interfaces and Server::ServeDatagrams.
 struct StartedResponder {
   Responder* responder;
   std::vector<SocketAddress> addresses;

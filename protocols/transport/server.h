@@ -167,6 +167,7 @@ class Server {
   const ServerStats& stats() const { return stats_; }
   const ServerOptions& options() const { return options_; }
   EventLoop& loop() { return loop_; }
+  Network& network() { return network_; }
   void Log(absl::string_view line) const;
 
  private:

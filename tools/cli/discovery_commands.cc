@@ -38,6 +38,10 @@ ABSL_FLAG(bool, serve_discovery_legacy, true,
           "Answer the legacy \"Hello\" with \"I am here\".");
 ABSL_FLAG(uint64_t, serve_discovery_seed, 0,
           "Seed for the reply delays (0: random).");
+ABSL_FLAG(std::string, serve_discovery_announce, "auto",
+          "Where announcements and goodbyes go: auto (255.255.255.255 and "
+          "ff02::c8df on every multicast interface), none, or addresses "
+          "(repeatable; port 0 or none means the responder's port).");
 
 ABSL_FLAG(std::string, discover_service, "*", "The service type to look for.");
 ABSL_FLAG(wirecheck::cli::Seconds, discover_timeout,
@@ -119,6 +123,26 @@ int RunServeDiscovery(const Invocation& invocation) {
   options.legacy = absl::GetFlag(FLAGS_serve_discovery_legacy);
   options.seed = absl::GetFlag(FLAGS_serve_discovery_seed);
   if (options.seed == 0) options.seed = absl::Uniform<uint64_t>(absl::BitGen());
+  std::vector<std::string> announce = {absl::GetFlag(FLAGS_serve_discovery_announce)};
+  if (auto it = invocation.repeated.find("announce"); it != invocation.repeated.end()) {
+    announce = it->second;
+  }
+  if (announce != std::vector<std::string>{"auto"}) {
+    for (const std::string& text : announce) {
+      if (text == "none") {
+        options.initial_announcements = 0;
+        continue;
+      }
+      absl::StatusOr<SocketAddress> address = SocketAddress::Parse(text);
+      if (!address.ok()) address = SocketAddress::FromIp(text, 0);
+      if (!address.ok()) return usage(address.status().message());
+      options.announce_to.push_back(*address);
+    }
+    if (options.announce_to.empty()) {
+      // "none": keep StartResponder from choosing defaults.
+      options.announce_to.push_back(SocketAddress::Loopback(AddressFamily::kIPv4, 0));
+    }
+  }
   std::vector<SocketAddress> bind;
   const std::string listen = absl::GetFlag(FLAGS_serve_discovery_listen);
   if (!listen.empty()) {
@@ -302,8 +326,9 @@ int RunDiscover(const Invocation& invocation) {
 }
 
 std::vector<std::string> ServeDiscoveryFlags() {
-  std::vector<std::string> flags = {"name",     "service", "port",   "attr",
-                                    "listen",   "interval", "legacy", "seed"};
+  std::vector<std::string> flags = {"name",     "service",  "port",
+                                    "attr",     "listen",   "interval",
+                                    "legacy",   "seed",     "announce"};
   flags.insert(flags.end(), kServeFlags.begin(), kServeFlags.end());
   return flags;
 }
@@ -319,7 +344,7 @@ const bool registered_serve = RegisterCommand({
             "responders on one machine share the port.",
     .flag_prefix = "serve_discovery_",
     .flags = ServeDiscoveryFlags(),
-    .repeatable_flags = {"service", "attr"},
+    .repeatable_flags = {"service", "attr", "announce"},
     .run = RunServeDiscovery,
 });
 
