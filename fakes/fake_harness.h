@@ -44,6 +44,7 @@ class FakeHarness : public Harness {
 
   fakes::FakeClock& fake_clock() { return clock_; }
   fakes::SimulatedNetwork& network() { return network_; }
+  // The link both hosts are on.
   fakes::SimulatedLink& link() { return *link_; }
   fakes::SimulatedHost& client_host() { return *client_; }
   fakes::SimulatedHost& server_host() { return *server_; }

@@ -33,27 +33,29 @@ namespace wirecheck::fakes {
 
 namespace mocks_internal {
 
+inline absl::Status Unexpected() {
+  return absl::UnimplementedError("mock: call without an expectation");
+}
+
 // Makes GoogleMock's default for absl::Status and absl::StatusOr<T> an
 // UNIMPLEMENTED error instead of the (OK) default-constructed Status, or an
 // unknown-error StatusOr.
 inline void SetStatusDefaults() {
   static const bool done = [] {
-    const absl::Status unexpected =
-        absl::UnimplementedError("mock: call without an expectation");
+    const absl::Status unexpected = Unexpected();
     ::testing::DefaultValue<absl::Status>::Set(unexpected);
     ::testing::DefaultValue<absl::StatusOr<size_t>>::Set(unexpected);
     ::testing::DefaultValue<absl::StatusOr<ReceivedDatagram>>::Set(unexpected);
     ::testing::DefaultValue<absl::StatusOr<std::vector<NetworkInterface>>>::Set(
         unexpected);
+    // Factories must be plain functions: the values cannot be copied.
     ::testing::DefaultValue<absl::StatusOr<std::unique_ptr<Stream>>>::SetFactory(
-        [unexpected] { return absl::StatusOr<std::unique_ptr<Stream>>(unexpected); });
+        [] { return absl::StatusOr<std::unique_ptr<Stream>>(Unexpected()); });
     ::testing::DefaultValue<absl::StatusOr<std::unique_ptr<Listener>>>::SetFactory(
-        [unexpected] {
-          return absl::StatusOr<std::unique_ptr<Listener>>(unexpected);
-        });
+        [] { return absl::StatusOr<std::unique_ptr<Listener>>(Unexpected()); });
     ::testing::DefaultValue<absl::StatusOr<std::unique_ptr<DatagramSocket>>>::
-        SetFactory([unexpected] {
-          return absl::StatusOr<std::unique_ptr<DatagramSocket>>(unexpected);
+        SetFactory([] {
+          return absl::StatusOr<std::unique_ptr<DatagramSocket>>(Unexpected());
         });
     return true;
   }();

@@ -997,11 +997,25 @@ void SendSyn(Core& core, std::shared_ptr<ConnectAttempt> attempt,
     options.server_address = to;
     auto [client_side, server_side] = MakeFakeStreamPair(core.clock, options);
     attempt->client = std::move(client_side);
-    listener->Enqueue(std::move(server_side));
+    // The SYN-ACK completes the client's connect; the client's ACK, one
+    // more trip later, puts the connection in the accept queue.
     core.At(core.clock.Now() + delay, [attempt] {
       if (attempt->abandoned) return;
       attempt->done = true;
     });
+    // Boxed: clock events must be copyable.
+    auto accepted =
+        std::make_shared<std::unique_ptr<FakeStream>>(std::move(server_side));
+    core.At(core.clock.Now() + 2 * delay,
+            [attempt, accepted, &server, from, to] {
+              if (attempt->abandoned) return;
+              ListenerImpl* listener = FindListener(server, to, from);
+              if (listener == nullptr) {
+                (*accepted)->Abort();
+                return;
+              }
+              listener->Enqueue(std::move(*accepted));
+            });
   });
 }
 
