@@ -35,7 +35,10 @@ namespace wirecheck::fakes {
 // Watch() accepts only fake sockets (FakeWaitable); their readiness is
 // dispatched level-triggered, exactly like epoll: while a watched socket is
 // ready for its events, its callback runs again (after the other events
-// already due at that time), until it consumes or unwatches.
+// already due at that time), until it consumes or unwatches. Callbacks take
+// no simulated time, so one that leaves its socket ready without consuming
+// spins at one instant (where epoll would spin a CPU); the FakeClock stops
+// the test with a message when that happens.
 //
 // While one of this loop's callbacks runs, the loop is busy, as a real loop
 // thread would be: if the callback blocks on a fake socket (pumping the

@@ -440,7 +440,8 @@ class DatagramImpl : public DatagramSocket, public FakeWaitable {
     if (!route.local && local_.is_loopback()) {
       return SocketError("send", to, EINVAL);
     }
-    datagram.from = (local_.is_any() ? route.source : local_.WithPort(0))
+    // Bound to a group or broadcast address, the source comes from the route.
+    datagram.from = (IsLocalIp(host_, local_) ? local_ : route.source)
                         .WithPort(local_.port());
     ++core.stats.datagrams_sent;
     if (route.local) {
@@ -651,10 +652,7 @@ class DatagramImpl : public DatagramSocket, public FakeWaitable {
 
   // The source IP for a datagram leaving through `out` to `to`.
   SocketAddress SourceFor(const InterfaceState& out, const SocketAddress& to) {
-    if (!local_.is_any() && !local_.is_multicast() &&
-        OwnsIp(host_, local_)) {
-      return local_.WithPort(0);
-    }
+    if (OwnsIp(host_, local_)) return local_.WithPort(0);
     const Subnet* subnet = FirstSubnet(
         out, to.family(),
         IsLinkLocalV6(to) ||
@@ -988,8 +986,10 @@ void SendSyn(Core& core, std::shared_ptr<ConnectAttempt> attempt,
     FakeStreamOptions options;
     options.buffer_bytes = core.stream_buffer_bytes;
     options.delay = delay;
-    options.up = core.StreamFaultsBetween(client, server, Direction::kUp);
-    options.down = core.StreamFaultsBetween(client, server, Direction::kDown);
+    if (&client != &server) {
+      options.up = core.StreamFaultsBetween(client, server, Direction::kUp);
+      options.down = core.StreamFaultsBetween(client, server, Direction::kDown);
+    }
     options.fault_log = &core.log;
     options.path = absl::StrCat("tcp#", ++core.connections, " ",
                                 from.ToString(), "->", to.ToString());

@@ -38,7 +38,7 @@ struct Received {
 
 absl::StatusOr<Received> ReceiveOne(DatagramSocket& socket,
                                     absl::Time deadline) {
-  std::string buffer(65536, '\0');
+  static std::string& buffer = *new std::string(65536, '\0');
   absl::StatusOr<ReceivedDatagram> datagram =
       socket.ReceiveFrom(absl::MakeSpan(buffer), deadline);
   if (!datagram.ok()) return datagram.status();
