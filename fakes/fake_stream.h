@@ -15,9 +15,11 @@
 //  - Shutdown(kWrite) gives the peer EOF after every byte written before it;
 //    a Write() after it fails FAILED_PRECONDITION. Shutdown is cumulative
 //    and irreversible. After Shutdown(kRead), Read() returns 0 at once.
-//  - Abort() resets: bytes still in flight to the peer are discarded, the
-//    peer reads what had already arrived, then ABORTED "Connection reset by
-//    peer", then EOF; its writes fail ABORTED ("Broken pipe").
+//  - Abort() resets: the aborting side's unread input and its bytes still
+//    in flight to the peer are discarded; the peer reads what had already
+//    arrived (Linux keeps a received queue on reset), then ABORTED
+//    "Connection reset by peer", then EOF; its writes fail ABORTED ("Broken
+//    pipe"). With no link delay everything written has arrived.
 //  - Close() with unread input resets too (as Linux does), otherwise it
 //    sends EOF; bytes arriving at a closed endpoint draw a reset, so writing
 //    to a closed peer eventually fails ABORTED.
