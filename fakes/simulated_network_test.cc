@@ -341,11 +341,11 @@ TEST_F(SimulatedNetworkTest, ReusePortSpreadsUnicastOverTheSockets) {
 // --- Multicast ---
 
 TEST_F(SimulatedNetworkTest, Ipv4MulticastReachesHostsThatJoined) {
-  const SocketAddress group = Ip("239.1.2.3", 5353);
-  auto member = Open(b_, SocketAddress::Any(AddressFamily::kIPv4, 5353));
+  const SocketAddress group = Ip("239.1.2.3", 4353);
+  auto member = Open(b_, SocketAddress::Any(AddressFamily::kIPv4, 4353));
   ASSERT_OK(member->JoinMulticastGroup(group, 0));
-  auto not_member = Open(c_, SocketAddress::Any(AddressFamily::kIPv4, 5353));
-  auto sender = Open(a_, SocketAddress::Any(AddressFamily::kIPv4, 5353));
+  auto not_member = Open(c_, SocketAddress::Any(AddressFamily::kIPv4, 4353));
+  auto sender = Open(a_, SocketAddress::Any(AddressFamily::kIPv4, 4353));
   ASSERT_OK(sender->JoinMulticastGroup(group, 2));
   EXPECT_THAT(sender->JoinMulticastGroup(group, 2),
               StatusIs(absl::StatusCode::kUnavailable,
@@ -375,14 +375,14 @@ TEST_F(SimulatedNetworkTest, Ipv6LinkLocalMulticastStaysOnItsLink) {
   ASSERT_OK_AND_ASSIGN(const uint32_t lab_index,
                        a_.AddInterface(lab, {"2001:db8:1::1/64"}));
   SimulatedHost& d = AddHost("d", lab, {"2001:db8:1::4/64"});
-  const SocketAddress group = Ip("ff02::1:3", 5355);
-  auto on_b = Open(b_, SocketAddress::Any(AddressFamily::kIPv6, 5355));
+  const SocketAddress group = Ip("ff02::1:3", 4355);
+  auto on_b = Open(b_, SocketAddress::Any(AddressFamily::kIPv6, 4355));
   ASSERT_OK(on_b->JoinMulticastGroup(group, 2));
-  auto on_d = Open(d, SocketAddress::Any(AddressFamily::kIPv6, 5355));
+  auto on_d = Open(d, SocketAddress::Any(AddressFamily::kIPv6, 4355));
   ASSERT_OK(on_d->JoinMulticastGroup(group, 2));
 
   auto sender = Open(a_, SocketAddress::Any(AddressFamily::kIPv6, 0));
-  ASSERT_OK(sender->SendTo("on lan", Ip("ff02::1:3%2", 5355)));
+  ASSERT_OK(sender->SendTo("on lan", Ip("ff02::1:3%2", 4355)));
   ASSERT_OK(sender->SetMulticastInterface(lab_index));
   ASSERT_OK(sender->SendTo("on lab", group));
   const absl::Time deadline = In(absl::Seconds(1));
@@ -547,10 +547,10 @@ TEST_F(SimulatedNetworkTest, LinkPlansHaveNoDirectionAndNoStreamFaults) {
 TEST_F(SimulatedNetworkTest, ConnectTakesARoundTrip) {
   lan_.set_delay(absl::Milliseconds(10));
   ASSERT_OK_AND_ASSIGN(auto listener,
-                       b_.Listen(SocketAddress::Any(AddressFamily::kIPv6, 80), {}));
+                       b_.Listen(SocketAddress::Any(AddressFamily::kIPv6, 4080), {}));
   const absl::Time start = clock_.Now();
   ASSERT_OK_AND_ASSIGN(auto client,
-                       a_.Connect(Ip("2001:db8::2", 80), start + absl::Seconds(1)));
+                       a_.Connect(Ip("2001:db8::2", 4080), start + absl::Seconds(1)));
   EXPECT_EQ(clock_.Now(), start + absl::Milliseconds(20));
   ASSERT_OK(WriteAll(*client, "GET", absl::InfinitePast()));
   // The server accepts once the client's ACK arrives, with the request.
@@ -558,7 +558,7 @@ TEST_F(SimulatedNetworkTest, ConnectTakesARoundTrip) {
               StatusIs(absl::StatusCode::kDeadlineExceeded));
   ASSERT_OK_AND_ASSIGN(auto server, listener->Accept(In(absl::Seconds(1))));
   EXPECT_EQ(clock_.Now(), start + absl::Milliseconds(30));
-  EXPECT_EQ(server->local_address(), Ip("2001:db8::2", 80));
+  EXPECT_EQ(server->local_address(), Ip("2001:db8::2", 4080));
   EXPECT_EQ(server->peer_address(), client->local_address());
   EXPECT_THAT(ReadExactly(*server, 3, In(absl::Seconds(1))), IsOkAndHolds("GET"));
   EXPECT_EQ(clock_.Now(), start + absl::Milliseconds(30));
@@ -567,7 +567,7 @@ TEST_F(SimulatedNetworkTest, ConnectTakesARoundTrip) {
 TEST_F(SimulatedNetworkTest, ConnectionRefusedAfterARoundTrip) {
   lan_.set_delay(absl::Milliseconds(10));
   const absl::Time start = clock_.Now();
-  EXPECT_THAT(a_.Connect(Ip("192.0.2.2", 81), start + absl::Seconds(1)),
+  EXPECT_THAT(a_.Connect(Ip("192.0.2.2", 4081), start + absl::Seconds(1)),
               StatusIs(absl::StatusCode::kUnavailable,
                        HasSubstr("Connection refused")));
   EXPECT_EQ(clock_.Now(), start + absl::Milliseconds(20));
@@ -575,11 +575,11 @@ TEST_F(SimulatedNetworkTest, ConnectionRefusedAfterARoundTrip) {
 
 TEST_F(SimulatedNetworkTest, AnAbsentHostIsUnreachableAfterArpGivesUp) {
   const absl::Time start = clock_.Now();
-  EXPECT_THAT(a_.Connect(Ip("192.0.2.77", 80), start + absl::Seconds(10)),
+  EXPECT_THAT(a_.Connect(Ip("192.0.2.77", 4080), start + absl::Seconds(10)),
               StatusIs(absl::StatusCode::kUnavailable,
                        HasSubstr("No route to host")));
   EXPECT_EQ(clock_.Now(), start + absl::Seconds(3));
-  EXPECT_THAT(a_.Connect(Ip("192.0.2.77", 80), In(absl::Seconds(1))),
+  EXPECT_THAT(a_.Connect(Ip("192.0.2.77", 4080), In(absl::Seconds(1))),
               StatusIs(absl::StatusCode::kDeadlineExceeded));
 }
 
@@ -587,24 +587,24 @@ TEST_F(SimulatedNetworkTest, AFullBacklogDropsTheSynUntilThereIsRoom) {
   ListenOptions options;
   options.backlog = 0;  // Linux still queues one
   ASSERT_OK_AND_ASSIGN(auto listener,
-                       b_.Listen(SocketAddress::Any(AddressFamily::kIPv4, 80),
+                       b_.Listen(SocketAddress::Any(AddressFamily::kIPv4, 4080),
                                  options));
   const absl::Time start = clock_.Now();
-  ASSERT_OK(a_.Connect(Ip("192.0.2.2", 80), In(absl::Seconds(5))));
+  ASSERT_OK(a_.Connect(Ip("192.0.2.2", 4080), In(absl::Seconds(5))));
   std::unique_ptr<Stream> accepted;
   clock_.Schedule(start + absl::Milliseconds(1500), [&] {
     accepted = *listener->Accept(absl::InfinitePast());
   });
   // The second SYN is dropped, retried after 1 s (still full) and 3 s.
-  ASSERT_OK(a_.Connect(Ip("192.0.2.2", 80), In(absl::Seconds(5))));
+  ASSERT_OK(a_.Connect(Ip("192.0.2.2", 4080), In(absl::Seconds(5))));
   EXPECT_EQ(clock_.Now(), start + absl::Seconds(3));
 }
 
 TEST_F(SimulatedNetworkTest, ClosingAListenerResetsConnectionsNotYetAccepted) {
   ASSERT_OK_AND_ASSIGN(auto listener,
-                       b_.Listen(SocketAddress::Any(AddressFamily::kIPv4, 80), {}));
+                       b_.Listen(SocketAddress::Any(AddressFamily::kIPv4, 4080), {}));
   ASSERT_OK_AND_ASSIGN(auto client,
-                       a_.Connect(Ip("192.0.2.2", 80), In(absl::Seconds(1))));
+                       a_.Connect(Ip("192.0.2.2", 4080), In(absl::Seconds(1))));
   listener->Close();
   char buffer[4];
   EXPECT_THAT(client->Read(absl::MakeSpan(buffer), In(absl::Seconds(1))),
@@ -614,12 +614,12 @@ TEST_F(SimulatedNetworkTest, ClosingAListenerResetsConnectionsNotYetAccepted) {
 TEST_F(SimulatedNetworkTest, StreamFaultsBetweenTwoHosts) {
   ASSERT_OK(network_.SetPathFaults(a_, b_, "up:slice=1"));
   ASSERT_OK_AND_ASSIGN(auto on_b,
-                       b_.Listen(SocketAddress::Any(AddressFamily::kIPv4, 80), {}));
+                       b_.Listen(SocketAddress::Any(AddressFamily::kIPv4, 4080), {}));
   ASSERT_OK_AND_ASSIGN(auto on_a,
-                       a_.Listen(SocketAddress::Any(AddressFamily::kIPv4, 80), {}));
+                       a_.Listen(SocketAddress::Any(AddressFamily::kIPv4, 4080), {}));
   // a connects to b: what a sends b is sliced.
   ASSERT_OK_AND_ASSIGN(auto client,
-                       a_.Connect(Ip("192.0.2.2", 80), In(absl::Seconds(1))));
+                       a_.Connect(Ip("192.0.2.2", 4080), In(absl::Seconds(1))));
   ASSERT_OK_AND_ASSIGN(auto server, on_b->Accept(In(absl::Seconds(1))));
   ASSERT_OK(WriteAll(*client, "abc", absl::InfinitePast()));
   char buffer[16];
@@ -630,7 +630,7 @@ TEST_F(SimulatedNetworkTest, StreamFaultsBetweenTwoHosts) {
               IsOkAndHolds(3));
   // b connects to a: still what a sends b (now the server's replies).
   ASSERT_OK_AND_ASSIGN(auto b_client,
-                       b_.Connect(Ip("192.0.2.1", 80), In(absl::Seconds(1))));
+                       b_.Connect(Ip("192.0.2.1", 4080), In(absl::Seconds(1))));
   ASSERT_OK_AND_ASSIGN(auto a_server, on_a->Accept(In(absl::Seconds(1))));
   ASSERT_OK(WriteAll(*a_server, "abc", absl::InfinitePast()));
   EXPECT_THAT(b_client->Read(absl::MakeSpan(buffer), In(absl::Seconds(1))),
