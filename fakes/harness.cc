@@ -1,5 +1,6 @@
 #include "fakes/harness.h"
 
+#include "fakes/fake_harness.h"
 #include "fakes/loopback_harness.h"
 #include "protocols/common/status_macros.h"
 
@@ -14,7 +15,16 @@ std::vector<HarnessFactory> LoopbackHarnesses() {
   };
 }
 
-std::vector<HarnessFactory> AllHarnesses() { return LoopbackHarnesses(); }
+std::vector<HarnessFactory> AllHarnesses() {
+  std::vector<HarnessFactory> all = LoopbackHarnesses();
+  all.push_back({"fake_ipv4", [] {
+                   return std::make_unique<FakeHarness>(AddressFamily::kIPv4);
+                 }});
+  all.push_back({"fake_ipv6", [] {
+                   return std::make_unique<FakeHarness>(AddressFamily::kIPv6);
+                 }});
+  return all;
+}
 
 std::string HarnessTestName(
     const ::testing::TestParamInfo<HarnessFactory>& info) {
