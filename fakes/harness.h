@@ -18,6 +18,7 @@
 
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -75,6 +76,11 @@ struct HarnessFactory {
   std::string name;
   std::function<std::unique_ptr<Harness>()> make;
 };
+
+// Test parameters print as their harness's name.
+inline void PrintTo(const HarnessFactory& factory, std::ostream* os) {
+  *os << factory.name;
+}
 
 // Every harness: real loopback over IPv4 and IPv6, and the fakes over IPv4
 // and IPv6.

@@ -64,7 +64,16 @@ absl::StatusOr<StreamCapture> Exchange(CaseContext& context,
                                        bool half_close = false) {
   absl::StatusOr<std::unique_ptr<Stream>> stream =
       context.network.Connect(context.target, context.deadline);
-  if (!stream.ok()) return stream.status();
+  if (!stream.ok()) {
+    // A server that accepts and resets at once can beat connect() to it:
+    // what the client saw is still "no bytes, then a reset".
+    if (IsConnectionReset(stream.status())) {
+      StreamCapture capture;
+      capture.error = stream.status();
+      return capture;
+    }
+    return stream.status();
+  }
   if (!first.empty()) {
     if (absl::Status sent = WriteAll(**stream, first, context.deadline);
         !sent.ok()) {

