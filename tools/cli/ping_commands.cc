@@ -4,6 +4,9 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
+#include "absl/random/random.h"
+#include "absl/strings/str_join.h"
+#include "fakes/fault_log.h"
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 #include "protocols/ping/ping_client.h"
@@ -36,6 +39,19 @@ ABSL_FLAG(std::string, serve_ping_listen, "12000",
           "every IPv4 and IPv6 address.");
 ABSL_FLAG(bool, serve_ping_uppercase, false,
           "Upper-case each echo, as the classic pinger's server does.");
+ABSL_FLAG(std::string, serve_ping_drop, "",
+          "Drop replies with this probability (0.3 or 30%), to simulate loss.");
+ABSL_FLAG(std::string, serve_ping_delay, "",
+          "Delay every reply by this long (e.g. 50ms).");
+ABSL_FLAG(std::string, serve_ping_jitter, "",
+          "Add a uniform random -D..+D to each reply's delay.");
+ABSL_FLAG(std::string, serve_ping_fault, "",
+          "Any other datagram fault for the replies, in the fault-plan "
+          "vocabulary (duplicate=0.1, reorder=0.2, drop_every=3, ...; see "
+          "fakes/fault_plan.h). Repeatable.");
+ABSL_FLAG(uint64_t, serve_ping_seed, 0,
+          "Seed for the simulated faults (0: random); printed at start so a "
+          "run can be replayed.");
 
 namespace wirecheck::cli {
 namespace {
@@ -166,8 +182,28 @@ int RunServePing(const Invocation& invocation) {
                     << "\n";
     return kExitUsage;
   }
-  const ping::PingServerOptions options{
+  ping::PingServerOptions options{
       .uppercase = absl::GetFlag(FLAGS_serve_ping_uppercase)};
+  std::vector<std::string> terms;
+  for (const auto& [flag, name] :
+       {std::pair{&FLAGS_serve_ping_drop, "drop"},
+        std::pair{&FLAGS_serve_ping_delay, "delay"},
+        std::pair{&FLAGS_serve_ping_jitter, "jitter"}}) {
+    if (const std::string value = absl::GetFlag(*flag); !value.empty()) {
+      terms.push_back(absl::StrCat(name, "=", value));
+    }
+  }
+  if (auto it = invocation.repeated.find("fault"); it != invocation.repeated.end()) {
+    terms.insert(terms.end(), it->second.begin(), it->second.end());
+  }
+  options.faults = absl::StrJoin(terms, " ");
+  options.seed = absl::GetFlag(FLAGS_serve_ping_seed);
+  if (options.seed == 0) options.seed = absl::Uniform<uint64_t>(absl::BitGen());
+  fakes::FaultLog fault_log;
+  options.fault_log = &fault_log;
+  fault_log.SetSink([&](const fakes::FaultRecord& record) {
+    *invocation.err << "fault: " << record.ToString() << "\n";
+  });
   return ServeUntilSignalled(
       "serve ping", ServerOptionsFromFlags(),
       [&](Server& server, EventLoop&) -> absl::Status {
@@ -176,6 +212,10 @@ int RunServePing(const Invocation& invocation) {
               ping::ServePing(server, options, address);
           if (!bound.ok()) return bound.status();
           *invocation.out << "listening on udp://" << bound->ToString() << "\n";
+        }
+        if (!options.faults.empty()) {
+          *invocation.out << "simulating faults on replies: " << options.faults
+                          << " (seed " << options.seed << ")\n";
         }
         return absl::OkStatus();
       },
@@ -203,7 +243,8 @@ const bool registered_ping = RegisterCommand({
 });
 
 std::vector<std::string> ServePingFlags() {
-  std::vector<std::string> flags = {"listen", "uppercase"};
+  std::vector<std::string> flags = {"listen", "uppercase", "drop", "delay",
+                                    "jitter", "fault",     "seed"};
   flags.insert(flags.end(), kServeFlags.begin(), kServeFlags.end());
   return flags;
 }
@@ -211,11 +252,16 @@ std::vector<std::string> ServePingFlags() {
 const bool registered_serve_ping = RegisterCommand({
     .name = "serve ping",
     .summary = "Serve UDP ping: echo every datagram to its sender",
-    .usage = "wirecheck serve ping [--listen=ADDR:PORT] [--uppercase]",
+    .usage = "wirecheck serve ping [--listen=ADDR:PORT] [--uppercase] "
+             "[--drop=P] [--delay=D] [--jitter=D] [--fault=TERM] [--seed=N]",
     .help = "Echoes each datagram, optionally upper-cased, to the address and "
-            "port it came\nfrom; a reply is never larger than the request.",
+            "port it came\nfrom; a reply is never larger than the request. "
+            "--drop, --delay, --jitter and\n--fault simulate a lossy, slow "
+            "path on the replies, every choice drawn from\n--seed, and each "
+            "fault applied is logged on stderr.",
     .flag_prefix = "serve_ping_",
     .flags = ServePingFlags(),
+    .repeatable_flags = {"fault"},
     .run = RunServePing,
 });
 
