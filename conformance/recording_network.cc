@@ -268,7 +268,8 @@ absl::StatusOr<std::unique_ptr<Stream>> RecordingNetwork::Connect(
   absl::StatusOr<std::unique_ptr<Stream>> stream =
       inner_.Connect(remote, deadline);
   if (!stream.ok()) {
-    if (stream.status().code() == absl::StatusCode::kDeadlineExceeded) {
+    if (stream.status().code() == absl::StatusCode::kDeadlineExceeded ||
+        IsConnectionReset(stream.status())) {
       recorder.Failure("connect", stream.status(), deadline, called);
     } else {
       log_.Record(WireEventKind::kConnectFailed, recorder.name,

@@ -344,7 +344,10 @@ Liveness Probe(const Suite& suite, Transport transport,
     check = [](CaseContext& context) {
       absl::StatusOr<std::unique_ptr<Stream>> stream =
           context.network.Connect(context.target, context.deadline);
-      if (!stream.ok()) return Violation("a connection", stream.status().ToString());
+      if (IsConnectionReset(stream.status())) return Pass("connection reset");
+      if (!stream.ok()) {
+        return Violation("a connection", stream.status().ToString());
+      }
       return Pass("accepted a connection");
     };
   } else {

@@ -70,15 +70,21 @@ class BrokenSession : public StreamSession {
   }
 
  private:
+  // A Send can end the connection (the client already reset it), which
+  // clears connection_ through OnClosed.
   void Greet(const std::string& greeting) {
     connection_->Send(greeting);
-    connection_->Finish();
+    if (connection_ != nullptr) connection_->Finish();
   }
 
   // Keeps 64 KiB queued, topping up every millisecond.
   void Pump() {
     static const auto* const chunk = new std::string(16 * 1024, 'x');
-    while (connection_->pending_output() < 64 * 1024) connection_->Send(*chunk);
+    while (connection_ != nullptr &&
+           connection_->pending_output() < 64 * 1024) {
+      connection_->Send(*chunk);
+    }
+    if (connection_ == nullptr) return;
     timer_ = loop_.AddTimer(loop_.clock().Now() + absl::Milliseconds(1), [this] {
       timer_ = 0;
       if (connection_ != nullptr) Pump();
