@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "conformance/safe_text.h"
 
 namespace wirecheck::conformance {
 namespace {
@@ -133,7 +134,9 @@ std::string RenderWireLog(const WireLogSnapshot& log,
       case WireEventKind::kReceive: {
         absl::StrAppend(&out, event.kind == WireEventKind::kSend ? "> " : "< ",
                         event.size, event.size == 1 ? " byte" : " bytes");
-        if (!event.detail.empty()) absl::StrAppend(&out, " ", event.detail);
+        if (!event.detail.empty()) {
+          absl::StrAppend(&out, " ", SafeText(event.detail));
+        }
         if (event.bytes.size() < event.size) {
           absl::StrAppend(&out, " (first ", event.bytes.size(), " recorded)");
         }
@@ -160,7 +163,9 @@ std::string RenderWireLog(const WireLogSnapshot& log,
         absl::StrAppend(&out, WireEventKindName(event.kind));
         break;
     }
-    if (!event.detail.empty()) absl::StrAppend(&out, " ", event.detail);
+    if (!event.detail.empty()) {
+      absl::StrAppend(&out, " ", SafeText(event.detail));
+    }
     out += "\n";
   }
   if (log.truncated()) {
