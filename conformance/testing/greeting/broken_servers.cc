@@ -14,11 +14,25 @@ using Udp = GreetingFaults::Udp;
 
 class BrokenSession : public StreamSession {
  public:
-  BrokenSession(Tcp fault, absl::Duration delay, EventLoop& loop)
-      : fault_(fault), delay_(delay), loop_(loop) {}
+  // With `deferred`, the session starts acting on the loop's next turn, after
+  // timers already due (the server's shutdown, when it dies).
+  BrokenSession(Tcp fault, absl::Duration delay, EventLoop& loop, bool deferred)
+      : fault_(fault), delay_(delay), loop_(loop), deferred_(deferred) {}
 
   void OnOpen(Connection& connection) override {
     connection_ = &connection;
+    if (!deferred_) {
+      Act();
+      return;
+    }
+    timer_ = loop_.AddTimer(loop_.clock().Now(), [this] {
+      timer_ = 0;
+      Act();
+    });
+  }
+
+  void Act() {
+    Connection& connection = *connection_;
     switch (fault_) {
       case Tcp::kCorrect:
         Greet("hello");
@@ -94,6 +108,7 @@ class BrokenSession : public StreamSession {
   const Tcp fault_;
   const absl::Duration delay_;
   EventLoop& loop_;
+  const bool deferred_;
   Connection* connection_ = nullptr;
   EventLoop::TimerId timer_ = 0;
 };
@@ -147,14 +162,17 @@ absl::StatusOr<std::map<Transport, SocketAddress>> BrokenGreetingServer::Start(
     ASSIGN_OR_RETURN(
         addresses[Transport::kTcp],
         server.ServeStream(bind, [this, &server]() -> std::unique_ptr<StreamSession> {
-          if (++connections_ == faults_.die_after_connections) {
-            // Not from inside the accept callback: shut down on the next turn.
+          const bool dies = ++connections_ == faults_.die_after_connections;
+          if (dies) {
+            // Not from inside the accept callback: shut down on the next
+            // turn, before this last connection is answered, so the client
+            // cannot connect again in between.
             server.loop().AddTimer(server.loop().clock().Now(), [&server] {
               server.Shutdown(absl::Seconds(30), [] {});
             });
           }
           return std::make_unique<BrokenSession>(faults_.tcp, faults_.delay,
-                                                 server.loop());
+                                                 server.loop(), dies);
         }));
   }
   datagrams_ = std::make_unique<Datagrams>(faults_.udp, faults_.delay,
