@@ -55,6 +55,18 @@ std::string Transports(const Target& target) {
   return absl::StrJoin(parts, ", ");
 }
 
+// "0.3ms", "250ms", "1.50s": short, with enough precision to compare with
+// a timeout.
+std::string Short(absl::Duration duration) {
+  if (duration < absl::Milliseconds(10)) {
+    return absl::StrFormat("%.1fms", absl::ToDoubleMilliseconds(duration));
+  }
+  if (duration < absl::Seconds(1)) {
+    return absl::StrFormat("%.0fms", absl::ToDoubleMilliseconds(duration));
+  }
+  return absl::StrFormat("%.2fs", absl::ToDoubleSeconds(duration));
+}
+
 bool Detailed(Verdict verdict) {
   return verdict == Verdict::kFail || verdict == Verdict::kWarn ||
          verdict == Verdict::kError || verdict == Verdict::kXpass;
@@ -104,7 +116,7 @@ void WriteDetails(const CaseResult& result, const TextReportOptions& options,
       << Painted(result.verdict, VerdictName(result.verdict), options) << " "
       << result.id << " (" << absl::StrJoin(result.requirements, ", ") << ", "
       << LevelName(result.level) << ", " << TransportName(result.transport)
-      << ") after " << absl::FormatDuration(result.elapsed) << " of "
+      << ") after " << Short(result.elapsed) << " of "
       << absl::FormatDuration(result.timeout) << "\n";
   out << "  " << result.description << "\n";
   if (!result.expected.empty()) WriteIndented("expected", result.expected, out);
@@ -215,8 +227,7 @@ void WriteSuiteReport(const SuiteRun& run, const TextReportOptions& options,
     WriteLiveness(run.after, "after the cases", out);
   }
   out << run.suite << ": " << SummaryLine(Summarize({run})) << " in "
-      << absl::FormatDuration(absl::Trunc(run.elapsed, absl::Milliseconds(1)))
-      << "\n";
+      << Short(run.elapsed) << "\n";
   for (const CaseResult& result : run.cases) {
     if (Detailed(result.verdict)) WriteDetails(result, options, out);
   }

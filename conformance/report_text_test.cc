@@ -41,7 +41,7 @@ TEST(ReportTextTest, OneLinePerCaseGroupedByRequirementInSpecOrder) {
 TEST(ReportTextTest, FailingCasesShowExpectedObservedWireLogAndRerun) {
   const std::string text = Render(SampleRuns()[0]);
   EXPECT_THAT(text, HasSubstr("\nFAIL sample/fail (SAMPLE-1, MUST, tcp) after "
-                              "3ms of 2s\n"
+                              "3.0ms of 2s\n"
                               "  The fail case\n"
                               "  expected: exactly 5 bytes \"hello\"\n"));
   EXPECT_THAT(text, HasSubstr("  wire log (case seed 1234567890123456789):\n"
