@@ -267,12 +267,14 @@ class CheckCommand {
     return kExitUsage;
   }
 
-  // Checks what applies to every suite about to run: expectation entries
-  // and option keys name things that exist; warns of include patterns that
-  // match nothing.
+  // Checks what applies to the suites about to run: option keys exist in
+  // one of them, and the expectations file names suites and cases that
+  // exist (in any registered suite: one file may cover several); warns of
+  // include patterns that match nothing.
   std::optional<int> Validate(const std::vector<const Suite*>& suites) {
     if (settings_.expectations.has_value()) {
-      if (absl::Status valid = settings_.expectations->Validate(suites);
+      if (absl::Status valid = settings_.expectations->Validate(
+              conformance::RegisteredSuites());
           !valid.ok()) {
         err_ << "wirecheck check: " << absl::GetFlag(FLAGS_check_expectations)
              << " does not match the suites:\n"
