@@ -120,7 +120,7 @@ std::vector<SuiteRun> SampleRuns() {
   unreachable.spec_error = "spec conformance/gone/SPEC.md is not embedded";
   unreachable.target.name = "gone-target";
   unreachable.target.addresses = {
-      {Transport::kTcp, SocketAddress::Loopback(AddressFamily::kIPv4, 1)}};
+      {Transport::kTcp, SocketAddress::Loopback(AddressFamily::kIPv4, 4707)}};
   unreachable.seed = 7;
   unreachable.selected = 2;
   unreachable.unreachable = true;

@@ -635,12 +635,14 @@ TEST(RunnerWatchdogTest, StuckCheckInParallelModeIsAnErrorAndDoesNotHangTheRun) 
                          .requirements = {"MIS-1"},
                          .level = Level::kMust,
                          .check = [](CaseContext&) { return Pass(); }});
-  Target target{"loopback", {{Transport::kTcp, SocketAddress::Loopback(AddressFamily::kIPv4, 1)}}};
+  // The checks make no connection and the probe is answered for them.
+  const Target target{
+      "loopback",
+      {{Transport::kTcp, SocketAddress::Loopback(AddressFamily::kIPv4, 4707)}}};
   RunOptions options;
   options.parallelism = 2;
   options.timeout = absl::Milliseconds(50);
   options.overrun_grace = absl::Milliseconds(50);
-  // No probe: answer for the suite so no connection is made.
   suite.probe = [](CaseContext&, Transport) { return Pass(); };
   const SuiteRun run = RunSuite(suite, target, RealNetwork(), options);
   EXPECT_EQ(Verdicts(run), (std::map<std::string, std::string>{

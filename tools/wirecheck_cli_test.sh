@@ -50,7 +50,7 @@ expect_output out "loopback" "loopback interface is listed"
 expect_exit 0 "check help" -- "$wirecheck" check --help
 expect_output out "--expectations" "check --help lists its flags"
 expect_exit 2 "check without a target" -- "$wirecheck" check
-expect_exit 2 "check of an unknown suite" -- "$wirecheck" check no-such-suite 127.0.0.1:1
+expect_exit 2 "check of an unknown suite" -- "$wirecheck" check no-such-suite 127.0.0.1:4707
 expect_output err 'no suite named "no-such-suite"' "unknown suite is named"
 
 # check --all runs what is linked into //conformance:all_suites; with nothing

@@ -177,8 +177,10 @@ TEST_F(CheckCommandTest, NothingListeningExitsThree) {
   EXPECT_THAT(out(), HasSubstr("UNREACHABLE: the target answered no liveness probe"));
 }
 
-TEST_F(CheckCommandTest, UnresolvableHostExitsThree) {
-  EXPECT_EQ(Check({"greeting", "no-such-host.invalid:4707"}), 3);
+TEST_F(CheckCommandTest, TargetWithNoAddressOfTheWantedFamilyExitsThree) {
+  // A numeric address is not looked up, so this sends nothing anywhere.
+  EXPECT_EQ(Check({"greeting", "127.0.0.1:4707", "--family=ipv6"}), 3);
+  EXPECT_THAT(err(), HasSubstr("127.0.0.1"));
 }
 
 TEST_F(CheckCommandTest, FilterMatchingNothingExitsFour) {
@@ -262,20 +264,22 @@ TEST_F(CheckCommandTest, BadExpectationsFilesAreUsageErrorsNamingTheLine) {
 }
 
 TEST_F(CheckCommandTest, UsageErrorsExitTwo) {
+  // Usage errors are found before any traffic: nothing listens here.
+  const std::string target = "127.0.0.1:4707";
   EXPECT_EQ(Check({}), 2);
   EXPECT_EQ(Check({"greeting"}), 2);
-  EXPECT_EQ(Check({"nosuch", "127.0.0.1:1"}), 2);
+  EXPECT_EQ(Check({"nosuch", target}), 2);
   EXPECT_THAT(err(), HasSubstr("no suite named \"nosuch\" (suites: greeting)"));
   EXPECT_EQ(Check({"--all", "greeting"}), 2);
-  EXPECT_EQ(Check({"greeting", "127.0.0.1:1", "--option=skew"}), 2);
-  EXPECT_EQ(Check({"greeting", "127.0.0.1:1", "--option=skew=1s"}), 2);
+  EXPECT_EQ(Check({"greeting", target, "--option=skew"}), 2);
+  EXPECT_EQ(Check({"greeting", target, "--option=skew=1s"}), 2);
   EXPECT_THAT(err(), HasSubstr("has no option \"skew\"; it has: greet_within"));
-  EXPECT_EQ(Check({"greeting", "127.0.0.1:1", "--seed=x"}), 2);
-  EXPECT_EQ(Check({"greeting", "127.0.0.1:1", "--parallel=0"}), 2);
-  EXPECT_EQ(Check({"greeting", "127.0.0.1:1", "--timeout=0"}), 2);
-  EXPECT_EQ(Check({"greeting", "127.0.0.1:1", "--color=pink"}), 2);
-  EXPECT_EQ(Check({"greeting", "127.0.0.1:1", "--family=ipv5"}), 2);
-  EXPECT_EQ(Check({"greeting", "http://127.0.0.1:1"}), 2);
+  EXPECT_EQ(Check({"greeting", target, "--seed=x"}), 2);
+  EXPECT_EQ(Check({"greeting", target, "--parallel=0"}), 2);
+  EXPECT_EQ(Check({"greeting", target, "--timeout=0"}), 2);
+  EXPECT_EQ(Check({"greeting", target, "--color=pink"}), 2);
+  EXPECT_EQ(Check({"greeting", target, "--family=ipv5"}), 2);
+  EXPECT_EQ(Check({"greeting", "http://" + target}), 2);
 }
 
 TEST_F(CheckCommandTest, ListPrintsTheMatrixIncludingRequirementsWithoutACase) {
