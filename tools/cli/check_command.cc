@@ -2,6 +2,7 @@
 // the reference servers with --all, and reports case by case.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -310,7 +311,7 @@ class CheckCommand {
 
   // `base` ("wirecheck check time host:37") with the flags that shape the
   // run, in a fixed order: a command that repeats it, less the seed.
-  std::string Command(const std::string& base) const {
+  std::string CommandLine(const std::string& base) const {
     std::vector<std::string> words = {base};
     words.insert(words.end(), settings_.rerun_flags.begin(),
                  settings_.rerun_flags.end());
@@ -392,7 +393,7 @@ class CheckCommand {
     for (Transport transport : transports) {
       target.addresses[transport] = addresses->front();
     }
-    const std::string rerun = Command(absl::StrCat(
+    const std::string rerun = CommandLine(absl::StrCat(
         "wirecheck check ", conformance::ShellQuote(suite.name), " ",
         conformance::ShellQuote(text)));
     std::vector<SuiteRun> runs;
@@ -408,7 +409,7 @@ class CheckCommand {
                 settings_.family == FamilyPreference::kPreferIPv6
             ? AddressFamily::kIPv6
             : AddressFamily::kIPv4;
-    const std::string rerun = Command("wirecheck check --all");
+    const std::string rerun = CommandLine("wirecheck check --all");
     std::vector<SuiteRun> runs;
     bool harness_failed = false;
     for (const Suite* suite : suites) {
