@@ -14,6 +14,11 @@
 //     it needs (bounded in bytes): targets are not trusted.
 //   - Statistical checks (loss, timing) say their trials and threshold in
 //     the description and in the finding.
+//
+// Helpers for bounded reads and for describing what a target did are in
+// check_util.h; the runner (runner.h) turns findings into verdicts. The
+// suite's SPEC.md is compiled in with wirecheck_spec() (spec.bzl) so the
+// traceability test and `wirecheck check --list` can read it.
 #ifndef WIRECHECK_CONFORMANCE_CASE_H_
 #define WIRECHECK_CONFORMANCE_CASE_H_
 
@@ -102,7 +107,9 @@ struct Case {
   Transport transport = Transport::kTcp;
   // One line: what the target must do.
   std::string description;
-  // Zero: the run's default case timeout.
+  // Zero: the run's default case timeout (`--timeout`, 2 s). Otherwise the
+  // longer of this and the run's default: a case that needs more time says
+  // so here, and a user on a slow network can still raise every timeout.
   absl::Duration timeout = absl::ZeroDuration();
   // Runs alone, never alongside other cases (load, statistics, timing).
   bool exclusive = false;
@@ -124,10 +131,12 @@ struct Suite {
   // Settings and their defaults, e.g. {"skew", "5s"}.
   std::map<std::string, std::string> default_options;
   // A minimal exchange on context.target over `transport` showing that the
-  // target speaks the protocol there: kPass if it answered. Runs before the
-  // suite (a transport that does not answer makes its cases UNSUPPORTED;
-  // none answering means the target is unreachable) and after it (a target
-  // that died mid-run is reported).
+  // target offers the protocol there: kPass if it answered (for TCP, an
+  // accepted connection, even one reset at once, is an answer: the cases
+  // judge the rest). Null: TCP is probed by connecting, UDP not at all.
+  // Runs before the suite (a transport that does not answer makes its cases
+  // UNSUPPORTED; none answering means the target is unreachable) and after
+  // it (a target that died mid-run is reported).
   std::function<Finding(CaseContext& context, Transport transport)> probe;
   std::vector<Case> cases;
   // Starts the reference server on `server`, bound to `bind` (a loopback

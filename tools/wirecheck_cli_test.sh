@@ -47,6 +47,25 @@ expect_exit 2 "malformed endpoint" -- "$wirecheck" resolve 'http://x:1'
 expect_exit 0 "interfaces" -- "$wirecheck" interfaces
 expect_output out "loopback" "loopback interface is listed"
 
+expect_exit 0 "check help" -- "$wirecheck" check --help
+expect_output out "--expectations" "check --help lists its flags"
+expect_exit 2 "check without a target" -- "$wirecheck" check
+expect_exit 2 "check of an unknown suite" -- "$wirecheck" check no-such-suite 127.0.0.1:4707
+expect_output err 'no suite named "no-such-suite"' "unknown suite is named"
+
+# check --all runs what is linked into //conformance:all_suites; with nothing
+# linked it must not claim success.
+"$wirecheck" check --list >"$TEST_TMPDIR/list" 2>"$TEST_TMPDIR/list_err"
+list_status=$?
+if [[ $list_status -eq 4 ]]; then
+  expect_exit 4 "check --all with no suites" -- "$wirecheck" check --all
+  expect_output err "no conformance suites are registered" "check --all says why"
+else
+  expect_exit 0 "check --list" -- "$wirecheck" check --list
+  expect_exit 0 "check --all against the reference servers" -- "$wirecheck" check --all
+  expect_output out "PASSED: every selected MUST held" "check --all passes"
+fi
+
 if [[ $failures -gt 0 ]]; then
   echo "$failures failure(s)"
   exit 1

@@ -265,7 +265,7 @@ Finding UdpReplyAddress(CaseContext& context) {
 Finding UdpNonEmptyDatagram(CaseContext& context) {
   absl::StatusOr<DatagramReply> reply = AskUdp(context, "time please");
   if (reply.ok()) {
-    return Info(absl::StrCat("a 11-byte request was answered with ",
+    return Info(absl::StrCat("an 11-byte request was answered with ",
                              DescribeBytes(reply->payload)));
   }
   if (reply.status().code() == absl::StatusCode::kDeadlineExceeded) {

@@ -1,4 +1,4 @@
-// The discovery browser (SPEC DISC-B1, B2): queries by broadcast or
+// The discovery browser (SPEC DISC-BROWSER-1, 2): queries by broadcast or
 // multicast, repeats the query with what it already knows, and lists each
 // responding instance once. Also listens for announcements.
 #ifndef WIRECHECK_PROTOCOLS_DISCOVERY_BROWSER_H_
@@ -26,7 +26,7 @@ struct BrowseOptions {
   std::vector<SocketAddress> destinations;
   // Replies are collected until this long after the first query.
   absl::Duration timeout = absl::Seconds(2);
-  // When the query is (re)sent, from the start (DISC-B1).
+  // When the query is (re)sent, from the start (DISC-BROWSER-1).
   std::vector<absl::Duration> schedule = {absl::ZeroDuration(),
                                           absl::Milliseconds(250),
                                           absl::Milliseconds(750)};

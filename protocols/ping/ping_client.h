@@ -1,5 +1,6 @@
 // The UDP ping client: sends numbered pings, matches answers by sequence
-// number, and keeps statistics the way iputils ping does (SPEC PING-C1..C5).
+// number, and keeps statistics the way iputils ping does (SPEC
+// PING-CLIENT-1..5).
 // It reads time only through the network's clock, so a one-second timeout
 // is tested with the fake clock in microseconds.
 #ifndef WIRECHECK_PROTOCOLS_PING_PING_CLIENT_H_

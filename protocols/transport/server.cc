@@ -82,6 +82,10 @@ class Server::ServerConnection : public Connection {
 
   void Abort() override {
     if (state_ == State::kClosed) return;
+    // The loop knows the stream by its descriptor, which Abort() closes: a
+    // later Unwatch would miss it and leave a stale entry that breaks the
+    // next connection to get the same descriptor.
+    server_.loop_.Unwatch(*stream_);
     stream_->Abort();
     CloseNow(absl::CancelledError("connection reset by the server"));
   }

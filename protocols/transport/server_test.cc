@@ -148,6 +148,31 @@ TEST_P(ServerTest, ClientDataBeforeFinishDoesNotTurnCloseIntoReset) {
   EXPECT_TRUE(greeting.eof) << greeting.error;
 }
 
+// Resets every connection as soon as it is accepted.
+class ResetSession : public StreamSession {
+ public:
+  void OnOpen(Connection& connection) override { connection.Abort(); }
+  void OnData(Connection&, absl::string_view) override {}
+};
+
+TEST_P(ServerTest, SessionThatResetsResetsEveryConnectionNotJustTheFirst) {
+  const SocketAddress address =
+      StartStream([] { return std::make_unique<ResetSession>(); });
+  // Each new connection may reuse the descriptor of the one reset before.
+  for (int i = 0; i < 5; ++i) {
+    absl::StatusOr<std::unique_ptr<Stream>> client =
+        harness_->client_network().Connect(address, Soon());
+    if (!client.ok()) {
+      // The reset can beat the end of the handshake on loopback.
+      EXPECT_TRUE(IsConnectionReset(client.status())) << i << ": " << client.status();
+      continue;
+    }
+    const StreamCapture capture = ReadToEnd(**client, 1024, Soon());
+    EXPECT_FALSE(capture.eof) << i << ": closed gracefully, not reset";
+    EXPECT_TRUE(IsConnectionReset(capture.error)) << i << ": " << capture.error;
+  }
+}
+
 TEST_P(ServerTest, IdleConnectionsAreClosed) {
   ServerOptions options;
   options.idle_timeout = harness_->short_timeout();

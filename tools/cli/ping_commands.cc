@@ -56,7 +56,7 @@ ABSL_FLAG(uint64_t, serve_ping_seed, 0,
 namespace wirecheck::cli {
 namespace {
 
-// iputils' exit codes (SPEC PING-C5).
+// iputils' exit codes (SPEC PING-CLIENT-5).
 constexpr int kPingAnswered = 0;
 constexpr int kPingNoAnswer = 1;
 constexpr int kPingError = 2;
