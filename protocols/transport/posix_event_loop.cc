@@ -72,29 +72,55 @@ absl::Status PosixEventLoop::Watch(Waitable& waitable, uint32_t events,
     return absl::InvalidArgumentError(
         "event loop: only real sockets can be watched by PosixEventLoop");
   }
-  auto [it, inserted] = watched_.try_emplace(fd);
-  Watched& entry = it->second;
+  // A different waitable registered on this fd was closed without being
+  // unwatched (closing removed it from epoll); its entry is stale.
+  if (auto owner = by_fd_.find(fd);
+      owner != by_fd_.end() && owner->second != &waitable) {
+    Forget(watched_.find(owner->second));
+  }
+  auto existing = watched_.find(&waitable);
+  if (existing != watched_.end() && existing->second.fd != fd) {
+    Forget(existing);
+    existing = watched_.end();
+  }
+  const bool adding = existing == watched_.end();
+  Watched entry;
   entry.id = next_watch_id_++;
+  entry.fd = fd;
   entry.events = events;
   entry.callback =
       std::make_shared<std::function<void(uint32_t)>>(std::move(callback));
   epoll_event event = {};
   event.events = ToEpoll(events);
   event.data.u64 = (entry.id << 32) | static_cast<uint32_t>(fd);
-  if (epoll_ctl(epoll_fd_, inserted ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd,
-                &event) != 0) {
-    const int error = errno;
-    watched_.erase(it);
-    return SocketError("epoll_ctl", SocketAddress(), error);
+  int rc = epoll_ctl(epoll_fd_, adding ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &event);
+  if (rc != 0 && errno == EEXIST) {
+    rc = epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &event);
+  } else if (rc != 0 && errno == ENOENT) {
+    rc = epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event);
   }
+  if (rc != 0) return SocketError("epoll_ctl", SocketAddress(), errno);
+  watched_[&waitable] = std::move(entry);
+  by_fd_[fd] = &waitable;
   return absl::OkStatus();
 }
 
-void PosixEventLoop::Unwatch(Waitable& waitable) {
-  const int fd = waitable.fd();
-  if (watched_.erase(fd) > 0) {
-    epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+void PosixEventLoop::Forget(
+    std::unordered_map<const Waitable*, Watched>::iterator it) {
+  if (it == watched_.end()) return;
+  // Only while the fd is still this waitable's: once it was closed and the
+  // number given to another socket, that socket's registration stays.
+  if (auto owner = by_fd_.find(it->second.fd);
+      owner != by_fd_.end() && owner->second == it->first) {
+    // Fails harmlessly when the fd was already closed.
+    epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, it->second.fd, nullptr);
+    by_fd_.erase(owner);
   }
+  watched_.erase(it);
+}
+
+void PosixEventLoop::Unwatch(Waitable& waitable) {
+  Forget(watched_.find(&waitable));
 }
 
 EventLoop::TimerId PosixEventLoop::AddTimer(absl::Time when,
@@ -184,7 +210,9 @@ absl::Status PosixEventLoop::Run() {
         continue;
       }
       const int fd = static_cast<int>(data & 0xffffffffu);
-      const auto it = watched_.find(fd);
+      const auto owner = by_fd_.find(fd);
+      if (owner == by_fd_.end()) continue;
+      const auto it = watched_.find(owner->second);
       if (it == watched_.end() || it->second.id != (data >> 32)) continue;
       const uint32_t ready = FromEpoll(events[i].events, it->second.events);
       if (ready == 0) continue;

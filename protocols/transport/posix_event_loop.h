@@ -40,6 +40,7 @@ class PosixEventLoop : public EventLoop {
  private:
   struct Watched {
     uint64_t id;
+    int fd;
     uint32_t events;
     // Shared so dispatch can hold it while the callback replaces the entry.
     std::shared_ptr<std::function<void(uint32_t)>> callback;
@@ -49,15 +50,19 @@ class PosixEventLoop : public EventLoop {
   void Wake();
   void RunDueTimers();
   void RunPosted();
+  void Forget(std::unordered_map<const Waitable*, Watched>::iterator it);
 
   Clock& clock_;
   const int epoll_fd_;
   const int wake_fd_;
   std::atomic<bool> stop_requested_{false};
 
-  // Keyed by fd; `id` tells a re-watched fd from the one an epoll event
-  // was for, so a stale event never reaches a new callback.
-  std::unordered_map<int, Watched> watched_;
+  // Keyed by the waitable, not its fd: a socket closed before it is
+  // unwatched must not leave an entry that captures the next socket given
+  // the same fd number. `id` tells a re-watched fd from the one an epoll
+  // event was for, so a stale event never reaches a new callback.
+  std::unordered_map<const Waitable*, Watched> watched_;
+  std::unordered_map<int, const Waitable*> by_fd_;
   uint64_t next_watch_id_ = 1;
 
   // (due time, id) -> callback; ids grow, so ties run in order added.

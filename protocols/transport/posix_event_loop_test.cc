@@ -95,6 +95,31 @@ TEST_F(PosixEventLoopTest, WatchReportsReadableUntilUnwatched) {
   EXPECT_THAT(received, ElementsAre("a", "b"));
 }
 
+TEST_F(PosixEventLoopTest, ASocketClosedWithoutUnwatchDoesNotCaptureItsFd) {
+  const SocketAddress loopback = SocketAddress::Loopback(AddressFamily::kIPv4, 0);
+  ASSERT_OK_AND_ASSIGN(auto first, RealNetwork().OpenDatagram(loopback, {}));
+  int stale_calls = 0;
+  ASSERT_OK(loop_->Watch(*first, kReadable, [&](uint32_t) { ++stale_calls; }));
+  const int fd = first->fd();
+  first->Close();  // closed while still watched
+  ASSERT_OK_AND_ASSIGN(auto second, RealNetwork().OpenDatagram(loopback, {}));
+  ASSERT_EQ(second->fd(), fd) << "the kernel reuses the lowest free fd";
+  std::string received;
+  ASSERT_OK(loop_->Watch(*second, kReadable, [&](uint32_t) {
+    char buffer[8];
+    auto datagram = second->ReceiveFrom(absl::MakeSpan(buffer), absl::InfinitePast());
+    if (datagram.ok()) received.assign(buffer, datagram->size);
+    loop_->Stop();
+  }));
+  // Unwatching the closed socket must not disturb the new one.
+  loop_->Unwatch(*first);
+  ASSERT_OK_AND_ASSIGN(auto sender, RealNetwork().OpenDatagram(loopback, {}));
+  ASSERT_OK(sender->SendTo("new", second->local_address()));
+  ASSERT_OK(loop_->Run());
+  EXPECT_EQ(received, "new");
+  EXPECT_EQ(stale_calls, 0);
+}
+
 TEST_F(PosixEventLoopTest, RejectsWaitablesWithoutADescriptor) {
   class NotASocket : public Waitable {
    public:
