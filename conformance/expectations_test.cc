@@ -27,7 +27,7 @@ Suite TimeSuite() {
 TEST(ExpectationsTest, ParsesSectionsEntriesQuotesAndComments) {
   ASSERT_OK_AND_ASSIGN(const Expectations expectations, Expectations::Parse(R"(
 # A comment.
-target time tcp://legacy.example:37
+target time tcp://legacy.example:1037
   time/tcp-close     still open at the case timeout
 time/udp-*         "  no answer  "
 
@@ -39,7 +39,7 @@ time/tcp-close # not a comment: part of the message
   ASSERT_EQ(expectations.entries().size(), 3u);
   const Expectation& first = expectations.entries()[0];
   EXPECT_EQ(first.suite, "time");
-  EXPECT_EQ(first.target, "tcp://legacy.example:37");
+  EXPECT_EQ(first.target, "tcp://legacy.example:1037");
   EXPECT_EQ(first.case_pattern, "time/tcp-close");
   EXPECT_EQ(first.message, "still open at the case timeout");
   EXPECT_EQ(first.where, "known.txt:4");
@@ -56,7 +56,7 @@ TEST(ExpectationsTest, FindsTheEntryForSuiteTargetAndCase) {
                                            "time/udp-late  late\n",
                                            "k"));
   const Expectation* found =
-      expectations.Find("time", "tcp://legacy.example:37", "time/udp-late");
+      expectations.Find("time", "tcp://legacy.example:1037", "time/udp-late");
   ASSERT_NE(found, nullptr);
   EXPECT_EQ(found->message, "no answer");
   found = expectations.Find("time", "other:37", "time/udp-late");

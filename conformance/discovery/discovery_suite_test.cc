@@ -60,7 +60,7 @@ class BrokenResponder : public DatagramService {
     reply.nonce = fault_ == Fault::kWrongNonce ? "ffffffffffffffff" : query->nonce;
     reply.service = "echo";
     reply.instance = "broken";
-    reply.port = 7;
+    reply.port = 9007;
     std::string text = *wcd::EncodeMessage(reply);
     if (fault_ == Fault::kOversized) text += std::string(1300, 'x');
     Send(socket, text, datagram.from);

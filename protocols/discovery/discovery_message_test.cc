@@ -17,7 +17,7 @@ Message Reply() {
   message.nonce = "0123456789abcdef";
   message.service = "echo";
   message.instance = "lab bench #2";
-  message.port = 7;
+  message.port = 9007;
   message.attributes = {{"framing", "line"}, {"version", "1.0"}};
   return message;
 }
@@ -28,7 +28,7 @@ TEST(DiscoveryMessageTest, EncodesTheDocumentedLayout) {
                            "nonce=0123456789abcdef\n"
                            "service=echo\n"
                            "instance=lab bench #2\n"
-                           "port=7\n"
+                           "port=9007\n"
                            "attr.framing=line\n"
                            "attr.version=1.0\n"));
 }

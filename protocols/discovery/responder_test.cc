@@ -182,7 +182,7 @@ TEST_P(ResponderTest, MalformedDatagramsAndOwnAnnouncementsAreIgnored) {
   announce.type = MessageType::kAnnounce;
   announce.service = "echo";
   announce.instance = "bench-1";
-  announce.port = 7;
+  announce.port = 9007;
   ASSERT_OK(client->SendTo(*EncodeMessage(announce), address));
   ASSERT_OK(client->SendTo("WCD/1 QUERY\nnonce=zz\n", address));
   ASSERT_OK(client->SendTo(std::string("\x00\x01", 2), address));

@@ -13,11 +13,11 @@ using ::wirecheck::testing::StatusIs;
 
 TEST(SocketAddressTest, ParsesIPv4WithPort) {
   ASSERT_OK_AND_ASSIGN(SocketAddress address,
-                       SocketAddress::Parse("192.0.2.7:37"));
+                       SocketAddress::Parse("192.0.2.7:1037"));
   EXPECT_EQ(address.family(), AddressFamily::kIPv4);
   EXPECT_EQ(address.ip(), "192.0.2.7");
-  EXPECT_EQ(address.port(), 37);
-  EXPECT_EQ(address.ToString(), "192.0.2.7:37");
+  EXPECT_EQ(address.port(), 1037);
+  EXPECT_EQ(address.ToString(), "192.0.2.7:1037");
 }
 
 TEST(SocketAddressTest, ParsesBracketedIPv6WithPort) {

@@ -15,11 +15,11 @@ using ::wirecheck::testing::StatusIs;
 
 TEST(ParseEndpointTest, ReadsSchemeHostAndPort) {
   ASSERT_OK_AND_ASSIGN(Endpoint endpoint,
-                       ParseEndpoint("tcp://time.example:37"));
+                       ParseEndpoint("tcp://time.example:1037"));
   EXPECT_THAT(endpoint.transport, Optional(Transport::kTcp));
   EXPECT_EQ(endpoint.host, "time.example");
-  EXPECT_EQ(endpoint.port, 37);
-  EXPECT_EQ(endpoint.ToString(), "tcp://time.example:37");
+  EXPECT_EQ(endpoint.port, 1037);
+  EXPECT_EQ(endpoint.ToString(), "tcp://time.example:1037");
 }
 
 TEST(ParseEndpointTest, BracketedIPv6WithUdpScheme) {
