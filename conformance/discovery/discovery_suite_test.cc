@@ -4,10 +4,10 @@
 
 #include <map>
 #include <memory>
-#include <random>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "conformance/testing/case_runner.h"
 #include "fakes/harness.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -22,6 +22,9 @@ using ::testing::HasSubstr;
 using ::wirecheck::testing::Harness;
 using ::wirecheck::testing::HarnessFactory;
 using Kind = Finding::Kind;
+using testing::FindingIs;
+using testing::RunCase;
+using testing::RunProbe;
 namespace wcd = wirecheck::discovery;
 
 // A responder that gets one thing wrong.
@@ -74,19 +77,6 @@ class BrokenResponder : public DatagramService {
   const Fault fault_;
 };
 
-class DiscardNotes : public NoteSink {
- public:
-  void Note(absl::string_view) override {}
-};
-
-MATCHER_P2(FindingIs, kind, observed, "") {
-  *result_listener << "finding kind " << static_cast<int>(arg.kind)
-                   << ", expected \"" << arg.expected << "\", observed \""
-                   << arg.observed << "\"";
-  return arg.kind == kind &&
-         ::testing::ExplainMatchResult(observed, arg.observed, result_listener);
-}
-
 class DiscoverySuiteTest : public ::testing::TestWithParam<HarnessFactory> {
  protected:
   void SetUp() override {
@@ -113,31 +103,9 @@ class DiscoverySuiteTest : public ::testing::TestWithParam<HarnessFactory> {
     return address.value_or(SocketAddress());
   }
 
+  // Every case gets at least 3 s, or its own longer timeout.
   Finding Run(absl::string_view id, const SocketAddress& target) {
-    harness_->StartServers();
-    std::mt19937_64 random(9);
-    std::map<std::string, std::string> options;
-    DiscardNotes notes;
-    const Case* found = nullptr;
-    for (const Case& c : suite_.cases) {
-      if (c.id == id) found = &c;
-    }
-    if (found == nullptr) {
-      ADD_FAILURE() << "no case " << id;
-      return Finding();
-    }
-    CaseContext context{harness_->client_network(),
-                        harness_->clock(),
-                        target,
-                        harness_->clock().Now() + found->timeout +
-                            (found->timeout == absl::ZeroDuration()
-                                 ? absl::Seconds(3)
-                                 : absl::ZeroDuration()),
-                        9,
-                        random,
-                        options,
-                        notes};
-    return found->check(context);
+    return RunCase(suite_, id, *harness_, target, absl::Seconds(3));
   }
 
   std::unique_ptr<Harness> harness_;
@@ -206,15 +174,9 @@ TEST_P(DiscoverySuiteTest, NoRateLimitIsCaught) {
 TEST_P(DiscoverySuiteTest, ProbeFindsSilenceUnsupported) {
   ASSERT_OK_AND_ASSIGN(auto silent, harness_->server_network().OpenDatagram(
                                         harness_->server_bind_address(), {}));
-  harness_->StartServers();
-  std::mt19937_64 random(1);
-  std::map<std::string, std::string> options;
-  DiscardNotes notes;
-  CaseContext context{harness_->client_network(), harness_->clock(),
-                      silent->local_address(),
-                      harness_->clock().Now() + absl::Seconds(3), 1, random,
-                      options, notes};
-  EXPECT_EQ(suite_.probe(context, Transport::kUdp).kind, Kind::kUnsupported);
+  EXPECT_THAT(RunProbe(suite_, Transport::kUdp, *harness_,
+                       silent->local_address(), absl::Seconds(3)),
+              FindingIs(Kind::kUnsupported, HasSubstr("no answer")));
 }
 
 INSTANTIATE_TEST_SUITE_P(AllHarnesses, DiscoverySuiteTest,

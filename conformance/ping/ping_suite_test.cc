@@ -4,10 +4,10 @@
 
 #include <map>
 #include <memory>
-#include <random>
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "conformance/testing/case_runner.h"
 #include "fakes/harness.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -22,6 +22,8 @@ using ::testing::HasSubstr;
 using ::wirecheck::testing::Harness;
 using ::wirecheck::testing::HarnessFactory;
 using Kind = Finding::Kind;
+using testing::FindingIs;
+using testing::RunCase;
 
 enum class Fault {
   kFromOtherPort,       // answers from a different port
@@ -81,18 +83,6 @@ class BrokenPingService : public DatagramService {
   int count_ = 0;
 };
 
-class DiscardNotes : public NoteSink {
- public:
-  void Note(absl::string_view) override {}
-};
-
-MATCHER_P2(FindingIs, kind, observed, "") {
-  *result_listener << "finding kind " << static_cast<int>(arg.kind)
-                   << ", observed \"" << arg.observed << "\"";
-  return arg.kind == kind &&
-         ::testing::ExplainMatchResult(observed, arg.observed, result_listener);
-}
-
 class PingSuiteTest : public ::testing::TestWithParam<HarnessFactory> {
  protected:
   void SetUp() override {
@@ -118,23 +108,7 @@ class PingSuiteTest : public ::testing::TestWithParam<HarnessFactory> {
   }
 
   Finding Run(absl::string_view id, const SocketAddress& target) {
-    harness_->StartServers();
-    std::mt19937_64 random(3);
-    std::map<std::string, std::string> options;
-    DiscardNotes notes;
-    CaseContext context{harness_->client_network(),
-                        harness_->clock(),
-                        target,
-                        harness_->clock().Now() + harness_->short_timeout() * 10,
-                        3,
-                        random,
-                        options,
-                        notes};
-    for (const Case& c : suite_.cases) {
-      if (c.id == id) return c.check(context);
-    }
-    ADD_FAILURE() << "no case " << id;
-    return Finding();
+    return RunCase(suite_, id, *harness_, target, harness_->short_timeout() * 10);
   }
 
   std::unique_ptr<Harness> harness_;

@@ -8,6 +8,7 @@
 #include <random>
 #include <string>
 
+#include "conformance/testing/case_runner.h"
 #include "fakes/harness.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -21,6 +22,9 @@ namespace {
 using ::testing::HasSubstr;
 using ::wirecheck::testing::Harness;
 using ::wirecheck::testing::HarnessFactory;
+using testing::FindingIs;
+using testing::RunCase;
+using testing::RunProbe;
 using timeproto::testing::ServeBrokenTcp;
 using timeproto::testing::ServeBrokenUdp;
 using timeproto::testing::ServeCannedTcp;
@@ -28,20 +32,6 @@ using timeproto::testing::ServeCannedUdp;
 using timeproto::testing::TcpFault;
 using timeproto::testing::UdpFault;
 using Kind = Finding::Kind;
-
-class DiscardNotes : public NoteSink {
- public:
-  void Note(absl::string_view) override {}
-};
-
-const Case& FindCase(const Suite& suite, absl::string_view id) {
-  for (const Case& c : suite.cases) {
-    if (c.id == id) return c;
-  }
-  ADD_FAILURE() << "no case " << id;
-  static const Case* const none = new Case();
-  return *none;
-}
 
 class TimeSuiteTest : public ::testing::TestWithParam<HarnessFactory> {
  protected:
@@ -59,36 +49,13 @@ class TimeSuiteTest : public ::testing::TestWithParam<HarnessFactory> {
   // working server on any harness.
   Finding Run(const Suite& suite, absl::string_view id,
               const SocketAddress& target) {
-    harness_->StartServers();
-    std::mt19937_64 random(7);
-    std::map<std::string, std::string> options = suite.default_options;
-    DiscardNotes notes;
-    CaseContext context{harness_->client_network(),
-                        harness_->clock(),
-                        target,
-                        harness_->clock().Now() + harness_->short_timeout() * 5,
-                        7,
-                        random,
-                        options,
-                        notes};
-    return FindCase(suite, id).check(context);
+    return RunCase(suite, id, *harness_, target, harness_->short_timeout() * 5);
   }
 
   Finding Probe(const Suite& suite, const SocketAddress& target,
                 Transport transport) {
-    harness_->StartServers();
-    std::mt19937_64 random(7);
-    std::map<std::string, std::string> options;
-    DiscardNotes notes;
-    CaseContext context{harness_->client_network(),
-                        harness_->clock(),
-                        target,
-                        harness_->clock().Now() + harness_->short_timeout() * 5,
-                        7,
-                        random,
-                        options,
-                        notes};
-    return suite.probe(context, transport);
+    return RunProbe(suite, transport, *harness_, target,
+                    harness_->short_timeout() * 5);
   }
 
   SocketAddress Bind() { return harness_->server_bind_address(); }
@@ -113,14 +80,6 @@ class TimeSuiteTest : public ::testing::TestWithParam<HarnessFactory> {
   const Suite time_ = TimeSuite();
   const Suite daytime_ = DaytimeSuite();
 };
-
-MATCHER_P2(FindingIs, kind, observed, "") {
-  *result_listener << "finding kind " << static_cast<int>(arg.kind)
-                   << ", expected \"" << arg.expected << "\", observed \""
-                   << arg.observed << "\"";
-  return arg.kind == kind &&
-         ::testing::ExplainMatchResult(observed, arg.observed, result_listener);
-}
 
 TEST_P(TimeSuiteTest, ReferenceServerPassesEveryCase) {
   ASSERT_OK_AND_ASSIGN(auto targets, time_.start_reference(*server_, Bind()));
