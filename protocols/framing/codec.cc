@@ -167,7 +167,7 @@ absl::Status Decoder::Oversized(absl::string_view what) {
   error_offset_ = frame_start_;
   return absl::ResourceExhaustedError(absl::StrCat(
       VariantName(variant_), ": the frame at offset ", frame_start_, " ", what,
-      ", more than the maximum frame size of ", max_frame_size_, " bytes"));
+      "; the maximum frame size is ", max_frame_size_, " bytes"));
 }
 
 std::unique_ptr<Decoder> MakeDecoder(Variant variant,

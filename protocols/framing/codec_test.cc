@@ -198,7 +198,7 @@ TEST_P(VariantTest, OversizedFramesNameTheLimitAndTheOffset) {
                            VariantName(variant), ": the frame at offset ",
                            small.size()))));
   EXPECT_THAT(decoded.status.message(),
-              HasSubstr("maximum frame size of 99 bytes"));
+              HasSubstr("the maximum frame size is 99 bytes"));
   EXPECT_EQ(decoded.error_offset, small.size());
 }
 
@@ -238,8 +238,7 @@ TEST(LengthPrefixTest, OversizedLengthIsRejectedBeforeThePayloadArrives) {
     std::unique_ptr<Decoder> decoder = MakeDecoder(c.variant);
     EXPECT_THAT(decoder->Feed(c.header, [](const Frame&) {}),
                 StatusIs(absl::StatusCode::kResourceExhausted,
-                         HasSubstr("more than the maximum frame size of "
-                                   "1048576 bytes")))
+                         HasSubstr("; the maximum frame size is 1048576 bytes")))
         << VariantName(c.variant);
   }
 }

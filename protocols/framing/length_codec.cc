@@ -114,8 +114,8 @@ class LengthPrefixedDecoder : public Decoder {
         }
         length_ = length_ * 10 + (value - '0');
         if (length_ > max_frame_size()) {
-          return Oversized(absl::StrCat("announces more than ",
-                                        max_frame_size(), " bytes"));
+          return Oversized(
+              absl::StrCat("announces at least ", length_, " bytes"));
         }
         return absl::OkStatus();
       default: {  // varint
