@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "protocols/common/status_matchers.h"
 #include "protocols/framing/codec_test_util.h"
+#include "protocols/framing/samples.h"
 
 namespace wirecheck::framing {
 namespace {
@@ -26,7 +27,6 @@ using ::wirecheck::framing::testing::Chunking;
 using ::wirecheck::framing::testing::Chunkings;
 using ::wirecheck::framing::testing::Decoded;
 using ::wirecheck::framing::testing::DecodeInPieces;
-using ::wirecheck::framing::testing::RandomPayload;
 using ::wirecheck::testing::IsOkAndHolds;
 using ::wirecheck::testing::StatusIs;
 

@@ -66,20 +66,6 @@ std::vector<Chunking> Chunkings(size_t size, std::mt19937_64& random,
   return chunkings;
 }
 
-std::string RandomPayload(Variant variant, size_t size,
-                          std::mt19937_64& random) {
-  std::string payload(size, '\0');
-  for (char& byte : payload) {
-    byte = static_cast<char>(random());
-    const bool forbidden =
-        (variant == Variant::kLine && byte == '\n') ||
-        (variant == Variant::kCrlf && (byte == '\n' || byte == '\r')) ||
-        (variant == Variant::kNul && byte == '\0');
-    if (forbidden) byte = 'x';
-  }
-  return payload;
-}
-
 std::string Printable(absl::string_view bytes, size_t limit) {
   std::string text = absl::CHexEscape(bytes.substr(0, limit));
   if (bytes.size() > limit) absl::StrAppend(&text, "...(", bytes.size(), " bytes)");

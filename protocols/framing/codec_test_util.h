@@ -50,10 +50,6 @@ struct Chunking {
 std::vector<Chunking> Chunkings(size_t size, std::mt19937_64& random,
                                 size_t all_splits_up_to = 4096);
 
-// `size` random bytes the variant can carry (bytes it cannot are replaced).
-std::string RandomPayload(Variant variant, size_t size,
-                          std::mt19937_64& random);
-
 // Printable form of bytes for failure messages ("a\n\x00").
 std::string Printable(absl::string_view bytes, size_t limit = 200);
 

@@ -32,7 +32,6 @@ using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::wirecheck::testing::Harness;
 using ::wirecheck::testing::HarnessFactory;
-using ::wirecheck::framing::testing::RandomPayload;
 using ::wirecheck::testing::IsOkAndHolds;
 
 using Param = std::tuple<HarnessFactory, Variant>;

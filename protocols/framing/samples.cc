@@ -95,6 +95,20 @@ std::optional<std::string> OversizedSample(Variant variant, size_t max) {
   return std::nullopt;
 }
 
+std::string RandomPayload(Variant variant, size_t size,
+                          std::mt19937_64& random) {
+  std::string payload(size, '\0');
+  for (char& byte : payload) {
+    byte = static_cast<char>(random());
+    const bool forbidden =
+        (variant == Variant::kLine && byte == '\n') ||
+        (variant == Variant::kCrlf && (byte == '\n' || byte == '\r')) ||
+        (variant == Variant::kNul && byte == '\0');
+    if (forbidden) byte = 'x';
+  }
+  return payload;
+}
+
 size_t LargestPayload(Variant variant, size_t max) {
   return static_cast<size_t>(
       std::min<uint64_t>(max, FormatMaxPayload(variant)));

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,11 @@ std::optional<std::string> OversizedSample(Variant variant, size_t max);
 // The largest payload a receiver with maximum `max` must accept:
 // min(max, FormatMaxPayload(variant)).
 size_t LargestPayload(Variant variant, size_t max);
+
+// `size` random bytes that `variant` can carry (LF, CR or NUL are replaced
+// by 'x' where the variant forbids them).
+std::string RandomPayload(Variant variant, size_t size,
+                          std::mt19937_64& random);
 
 }  // namespace wirecheck::framing
 
