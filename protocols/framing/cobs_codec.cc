@@ -2,6 +2,8 @@
 // frame ended by 0x00. A frame is a run of blocks: a code byte c (1 to 255),
 // then c - 1 data bytes; a block with c < 255 that is not the frame's last
 // stands for its data followed by one 0x00.
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -26,19 +28,30 @@ class CobsDecoder : public Decoder {
     size_t pos = 0;
     while (pos < n) {
       if (remaining_ > 0) {
+        // Data bytes: copied while checking that none is 0x00, which would
+        // end the frame inside the block.
         const size_t take = std::min<size_t>(remaining_, n - pos);
-        const void* zero = std::memchr(p + pos, 0, take);
-        const size_t count =
-            zero != nullptr ? static_cast<const unsigned char*>(zero) - p - pos
-                            : take;
-        if (count > max_frame_size() - buffer_.size()) return TooLong();
-        if (zero != nullptr) {
-          return Malformed(offset() + pos + count,
+        const size_t room = max_frame_size() - payload_.size();
+        const size_t span = std::min(take, room);
+        const char* const from = reinterpret_cast<const char*>(p + pos);
+        char* const out = payload_.Reserve(span);
+        const size_t i = CopyUntilEither(from, span, '\0', '\0', out);
+        payload_.Commit(i);
+        // The copy stopped at a 0x00, or with the payload full; then the
+        // next byte decides: 0x00 is malformed, data one byte too many.
+        size_t zero_at = take;
+        if (i < span) {
+          zero_at = i;
+        } else if (take > span && from[span] == 0) {
+          zero_at = span;
+        }
+        if (zero_at < take) {
+          return Malformed(offset() + pos + zero_at,
                            absl::StrCat("0x00 inside a block that has ",
-                                        remaining_ - count,
+                                        remaining_ - zero_at,
                                         " more data bytes to come"));
         }
-        buffer_.append(reinterpret_cast<const char*>(p + pos), take);
+        if (take > room) return TooLong();
         remaining_ -= take;
         pos += take;
         continue;
@@ -46,8 +59,8 @@ class CobsDecoder : public Decoder {
       const unsigned char code = p[pos];
       if (code == 0) {
         if (!in_block_run_) return Malformed(offset() + pos, "empty frame");
-        Deliver(sink, buffer_, offset() + pos + 1);
-        ReleaseIfLarge(buffer_);
+        Deliver(sink, payload_.view(), offset() + pos + 1);
+        payload_.Clear();
         in_block_run_ = false;
         ++pos;
         continue;
@@ -65,8 +78,8 @@ class CobsDecoder : public Decoder {
       }
       if (in_block_run_ && last_code_ < 0xFF) {
         // The previous block's implied 0x00.
-        if (buffer_.size() == max_frame_size()) return TooLong();
-        buffer_.push_back('\0');
+        if (payload_.size() == max_frame_size()) return TooLong();
+        payload_.PushBack('\0');
       }
       in_block_run_ = true;
       last_code_ = code;
@@ -87,7 +100,7 @@ class CobsDecoder : public Decoder {
   // Data bytes still to come in the current block.
   size_t remaining_ = 0;
   // The decoded payload so far.
-  std::string buffer_;
+  PayloadBuffer payload_;
 };
 
 class CobsEncoder : public Encoder {

@@ -1,6 +1,7 @@
 #include "protocols/framing/codec.h"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <utility>
 
@@ -45,6 +46,22 @@ class RawEncoder : public Encoder {
 }  // namespace
 
 namespace internal {
+
+void PayloadBuffer::Clear() {
+  size_ = 0;
+  if (capacity_ > kKeepCapacity) {
+    data_.reset();
+    capacity_ = 0;
+  }
+}
+
+void PayloadBuffer::Grow(size_t count) {
+  const size_t capacity = std::max({size_ + count, 2 * capacity_, size_t{256}});
+  std::unique_ptr<char[]> data(new char[capacity]);
+  if (size_ > 0) std::memcpy(data.get(), data_.get(), size_);
+  data_ = std::move(data);
+  capacity_ = capacity;
+}
 
 std::string ByteName(char byte) {
   return absl::StrFormat("0x%02x", static_cast<unsigned char>(byte));

@@ -1,5 +1,7 @@
 // line, crlf, nul and escaped: frames that end at LF or 0x00. Delimiters are
 // found with memchr; a frame inside one Feed() is delivered without copying.
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -139,7 +141,8 @@ class CrlfDecoder : public Decoder {
 };
 
 // escaped: LF ends the frame; in the payload "\\" is a backslash and "\n"
-// (backslash, 'n') a newline. Any other escape is malformed.
+// (backslash, 'n') a newline. Any other escape is malformed. One scan finds
+// both LF and backslashes; a frame without escapes is delivered in place.
 class EscapedDecoder : public Decoder {
  public:
   explicit EscapedDecoder(const DecoderOptions& options)
@@ -151,77 +154,113 @@ class EscapedDecoder : public Decoder {
     const size_t n = data.size();
     size_t pos = 0;
     while (pos < n) {
-      const char* lf = FindByte(p + pos, n - pos, '\n');
-      const size_t segment_end = lf != nullptr ? lf - p : n;
-      // The common case: a whole frame without escapes, delivered in place.
-      if (lf != nullptr && offset() + pos == frame_start()) {
-        const size_t length = segment_end - pos;
-        if (length <= max_frame_size() &&
-            FindByte(p + pos, length, '\\') == nullptr) {
-          Deliver(sink, absl::string_view(p + pos, length),
-                  offset() + segment_end + 1);
-          pos = segment_end + 1;
+      if (offset() + pos == frame_start()) {
+        // A new frame: up to its first LF or backslash it is verbatim.
+        const size_t window = Window(n - pos, max_frame_size());
+        const size_t k = FindEither(p + pos, window, '\n', '\\');
+        if (k < window && p[pos + k] == '\n') {
+          Deliver(sink, absl::string_view(p + pos, k), offset() + pos + k + 1);
+          pos += k + 1;
           continue;
         }
+        if (k > max_frame_size()) return TooLong();
+        payload_.Append(p + pos, k);
+        pos += k;
+        if (pos == n) return absl::OkStatus();
       }
-      if (absl::Status status = Unescape(p, pos, segment_end); !status.ok()) {
+      // In steps, so the room reserved for the output stays small however
+      // large the input (the decoder is chunking-independent, so this
+      // changes nothing else).
+      bool complete = false;
+      if (absl::Status status =
+              Unescape(p, pos, std::min(n, pos + kUnescapeStep), complete);
+          !status.ok()) {
         return status;
       }
-      if (lf == nullptr) return absl::OkStatus();
-      if (escape_pending_) {
-        return Malformed(escape_offset_, "backslash at the end of the frame");
-      }
-      Deliver(sink, buffer_, offset() + segment_end + 1);
-      ReleaseIfLarge(buffer_);
-      pos = segment_end + 1;
+      if (!complete) continue;
+      Deliver(sink, payload_.view(), offset() + pos);
+      payload_.Clear();
     }
     return absl::OkStatus();
   }
 
-  // Decodes p[begin, end), which holds no LF, onto buffer_.
-  absl::Status Unescape(const char* p, size_t begin, size_t end) {
-    size_t i = begin;
-    if (escape_pending_ && i < end) {
-      absl::Status status = ResolveEscape(p[i], escape_offset_);
-      if (!status.ok()) return status;
+  // Decodes from p[pos] onto payload_ up to the frame's LF (then sets
+  // `complete` and moves `pos` past it) or the end of p[0, n).
+  absl::Status Unescape(const char* p, size_t& pos, size_t n, bool& complete) {
+    const char* q = p + pos;
+    const char* const e = p + n;
+    if (escape_pending_) {
+      // The backslash was accepted with room for the byte it stands for.
       escape_pending_ = false;
-      ++i;
-    }
-    while (i < end) {
-      const size_t room = max_frame_size() - buffer_.size();
-      const size_t window = Window(end - i, room);
-      const char* backslash = FindByte(p + i, window, '\\');
-      const size_t run_end = backslash != nullptr ? backslash - p : i + window;
-      if (run_end - i > room) return TooLong();
-      buffer_.append(p + i, run_end - i);
-      i = run_end;
-      if (backslash == nullptr) break;
-      // An escape adds one byte: there must be room for it.
-      if (buffer_.size() == max_frame_size()) return TooLong();
-      if (i + 1 == end) {
-        escape_pending_ = true;
-        escape_offset_ = offset() + i;
-        return absl::OkStatus();
+      if (absl::Status status = ResolveEscape(*q, escape_offset_);
+          !status.ok()) {
+        return status;
       }
-      absl::Status status = ResolveEscape(p[i + 1], offset() + i);
-      if (!status.ok()) return status;
-      i += 2;
+      ++q;
     }
-    return absl::OkStatus();
+    // Every input byte yields at most one output byte.
+    const size_t room = max_frame_size() - payload_.size();
+    char* const out = payload_.Reserve(std::min<size_t>(e - q, room));
+    char* o = out;
+    absl::Status status;
+    while (q < e) {
+      const size_t left = room - (o - out);
+      const size_t span = std::min<size_t>(e - q, left);
+      const size_t copied = CopyUntilEither(q, span, '\n', '\\', o);
+      o += copied;
+      q += copied;
+      if (q == e) break;
+      if (*q == '\n') {
+        complete = true;
+        ++q;
+        break;
+      }
+      // A byte arriving when the payload is full (an escape's backslash
+      // included) makes the frame too long.
+      if (copied == span && span == left) {
+        status = TooLong();
+        break;
+      }
+      if (q + 1 == e) {
+        escape_pending_ = true;
+        escape_offset_ = offset() + (q - p);
+        ++q;
+        break;
+      }
+      if (q[1] == '\\') {
+        *o++ = '\\';
+      } else if (q[1] == 'n') {
+        *o++ = '\n';
+      } else {
+        status = InvalidEscape(q[1], offset() + (q - p));
+        break;
+      }
+      q += 2;
+    }
+    payload_.Commit(o - out);
+    pos = q - p;
+    return status;
   }
 
   // Appends what backslash + `byte` stands for.
   absl::Status ResolveEscape(char byte, uint64_t backslash_offset) {
     if (byte == '\\') {
-      buffer_.push_back('\\');
+      payload_.PushBack('\\');
     } else if (byte == 'n') {
-      buffer_.push_back('\n');
+      payload_.PushBack('\n');
     } else {
-      return Malformed(backslash_offset,
-                       absl::StrCat("invalid escape: backslash followed by ",
-                                    ByteName(byte)));
+      return InvalidEscape(byte, backslash_offset);
     }
     return absl::OkStatus();
+  }
+
+  absl::Status InvalidEscape(char byte, uint64_t backslash_offset) {
+    if (byte == '\n') {
+      return Malformed(backslash_offset, "backslash at the end of the frame");
+    }
+    return Malformed(backslash_offset,
+                     absl::StrCat("invalid escape: backslash followed by ",
+                                  ByteName(byte)));
   }
 
   absl::Status TooLong() {
@@ -229,8 +268,10 @@ class EscapedDecoder : public Decoder {
                                   " payload bytes before its LF"));
   }
 
+  static constexpr size_t kUnescapeStep = 64 * 1024;
+
   // The decoded payload of a frame that spans Feed() calls or has escapes.
-  std::string buffer_;
+  PayloadBuffer payload_;
   // The last byte consumed was a backslash (at escape_offset_).
   bool escape_pending_ = false;
   uint64_t escape_offset_ = 0;
