@@ -9,6 +9,10 @@
 #include <memory>
 #include <string>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "protocols/framing/codec.h"
@@ -36,6 +40,30 @@ constexpr Alphabet kAlphabet;
 
 unsigned char ValueOf(char byte) {
   return kAlphabet.value[static_cast<unsigned char>(byte)];
+}
+
+// True when all of p[0, 16) are base64 alphabet characters (not '='):
+// A-Z, a-z, 0-9, '+' or '/'. Bytes from 0x80 up are negative as signed
+// chars and fail every range.
+inline bool AllBase64(const char* p) {
+#ifdef __SSE2__
+  const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const auto in = [&x](char low, char high) {
+    return _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(low - 1)),
+                         _mm_cmplt_epi8(x, _mm_set1_epi8(high + 1)));
+  };
+  const __m128i valid = _mm_or_si128(
+      _mm_or_si128(in('A', 'Z'), in('a', 'z')),
+      _mm_or_si128(in('0', '9'),
+                   _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('+')),
+                                _mm_cmpeq_epi8(x, _mm_set1_epi8('/')))));
+  return _mm_movemask_epi8(valid) == 0xFFFF;
+#else
+  for (int i = 0; i < 16; ++i) {
+    if (ValueOf(p[i]) >= 64) return false;
+  }
+  return true;
+#endif
 }
 
 class Base64Decoder : public Decoder {
@@ -100,6 +128,7 @@ class Base64Decoder : public Decoder {
         const size_t limit =
             i + std::min<size_t>(end - i, max_chars_ - chars_);
         const size_t start = i;
+        while (limit - i >= 16 && AllBase64(p + i)) i += 16;
         while (i < limit && ValueOf(p[i]) < 64) ++i;
         chars_ += i - start;
         if (i > start) {

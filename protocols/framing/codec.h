@@ -33,7 +33,8 @@
 // length-prefixed variants, single-block cobs, raw) is delivered as a view
 // into the caller's bytes, without copying. A frame spanning Feed() calls is
 // copied once into the decoder's buffer; escaped, base64 and multi-block cobs
-// payloads are decoded into it.
+// payloads are decoded into it. Between frames a decoder keeps at most
+// 256 KiB of buffer; what a larger frame needed is released once delivered.
 #ifndef WIRECHECK_PROTOCOLS_FRAMING_CODEC_H_
 #define WIRECHECK_PROTOCOLS_FRAMING_CODEC_H_
 
