@@ -25,8 +25,13 @@
 // where V is the variant's requirement prefix (FRAME-LINE, FRAME-U32, ...).
 //
 // Options: max_frame_size (the server's M, default 1048576), pause (between
-// slow writes, default 5ms), close_timeout (how long to wait for a close the
-// server owes, default 3s).
+// slow writes, default 5ms), close_timeout (how long to wait for an echo or
+// a close the server owes, default 3s, within the case's timeout).
+//
+// Probes: over TCP an accepted connection answers (the probe also tries one
+// frame's echo and says what it saw); over UDP (raw) a datagram must come
+// back. max-size-frame, split-at-every-byte and interleaved-slow-writes ask
+// for 10 s, oversized 15 s and malformed 20 s.
 #ifndef WIRECHECK_CONFORMANCE_FRAMING_FRAMING_SUITES_H_
 #define WIRECHECK_CONFORMANCE_FRAMING_FRAMING_SUITES_H_
 
