@@ -44,6 +44,13 @@ expect_output out "IPv4  127.0.0.1:37" "service names resolve to ports"
 expect_exit 3 "unresolvable host" -- "$wirecheck" resolve no-such-host.invalid:37
 expect_exit 2 "malformed endpoint" -- "$wirecheck" resolve 'http://x:1'
 
+# Every serve command accepts the shared serve flags, whatever order the
+# commands registered in during static initialisation.
+for service in time daytime ping echo discovery; do
+  expect_exit 0 "serve $service --help" -- "$wirecheck" serve "$service" --help
+  expect_output out "--grace" "serve $service --help lists the shared serve flags"
+done
+
 expect_exit 0 "interfaces" -- "$wirecheck" interfaces
 expect_output out "loopback" "loopback interface is listed"
 

@@ -325,13 +325,6 @@ int RunDiscover(const Invocation& invocation) {
   return found.empty() ? kExitCheckFailed : kExitSuccess;
 }
 
-std::vector<std::string> ServeDiscoveryFlags() {
-  std::vector<std::string> flags = {"name",     "service",  "port",
-                                    "attr",     "listen",   "interval",
-                                    "legacy",   "seed",     "announce"};
-  flags.insert(flags.end(), kServeFlags.begin(), kServeFlags.end());
-  return flags;
-}
 
 const bool registered_serve = RegisterCommand({
     .name = "serve discovery",
@@ -343,7 +336,8 @@ const bool registered_serve = RegisterCommand({
             "and answers the legacy\n\"Hello\" with \"I am here\". Several "
             "responders on one machine share the port.",
     .flag_prefix = "serve_discovery_",
-    .flags = ServeDiscoveryFlags(),
+    .flags = WithServeFlags({"name", "service", "port", "attr", "listen",
+                             "interval", "legacy", "seed", "announce"}),
     .repeatable_flags = {"service", "attr", "announce"},
     .run = RunServeDiscovery,
 });

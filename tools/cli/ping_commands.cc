@@ -242,12 +242,6 @@ const bool registered_ping = RegisterCommand({
     .run = RunPingCommand,
 });
 
-std::vector<std::string> ServePingFlags() {
-  std::vector<std::string> flags = {"listen", "uppercase", "drop", "delay",
-                                    "jitter", "fault",     "seed"};
-  flags.insert(flags.end(), kServeFlags.begin(), kServeFlags.end());
-  return flags;
-}
 
 const bool registered_serve_ping = RegisterCommand({
     .name = "serve ping",
@@ -260,7 +254,8 @@ const bool registered_serve_ping = RegisterCommand({
             "path on the replies, every choice drawn from\n--seed, and each "
             "fault applied is logged on stderr.",
     .flag_prefix = "serve_ping_",
-    .flags = ServePingFlags(),
+    .flags = WithServeFlags({"listen", "uppercase", "drop", "delay", "jitter",
+                             "fault", "seed"}),
     .repeatable_flags = {"fault"},
     .run = RunServePing,
 });

@@ -26,8 +26,16 @@ ABSL_FLAG(wirecheck::cli::Seconds, grace,
 
 namespace wirecheck::cli {
 
-const std::vector<std::string> kServeFlags = {"idle_timeout",
-                                              "max_connections", "grace"};
+const std::vector<std::string>& ServeFlags() {
+  static const auto* const flags = new std::vector<std::string>{
+      "idle_timeout", "max_connections", "grace"};
+  return *flags;
+}
+
+std::vector<std::string> WithServeFlags(std::vector<std::string> own) {
+  own.insert(own.end(), ServeFlags().begin(), ServeFlags().end());
+  return own;
+}
 
 ServerOptions ServerOptionsFromFlags() {
   ServerOptions options;

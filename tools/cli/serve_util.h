@@ -19,9 +19,12 @@
 namespace wirecheck::cli {
 
 // The flags every serve command accepts (defined once, in serve_util.cc):
-// --idle_timeout, --max_connections, --grace. List them in a command's
-// `flags` with kServeFlags.
-extern const std::vector<std::string> kServeFlags;
+// --idle_timeout, --max_connections, --grace. A function, not a global, so
+// commands registering during static initialisation never see it empty.
+const std::vector<std::string>& ServeFlags();
+
+// `own` followed by ServeFlags(): a serve command's whole flag list.
+std::vector<std::string> WithServeFlags(std::vector<std::string> own);
 
 // ServerOptions from the shared serve flags.
 ServerOptions ServerOptionsFromFlags();

@@ -169,10 +169,6 @@ int RunQuery(bool daytime, const Invocation& invocation) {
   return kExitSuccess;
 }
 
-const std::vector<std::string> ServeFlagsWith(std::vector<std::string> own) {
-  own.insert(own.end(), kServeFlags.begin(), kServeFlags.end());
-  return own;
-}
 
 const bool registered_serve_time = RegisterCommand({
     .name = "serve time",
@@ -182,7 +178,7 @@ const bool registered_serve_time = RegisterCommand({
             "a clean close;\nevery UDP datagram is answered with the four "
             "bytes. Stops gracefully on\nSIGINT or SIGTERM.",
     .flag_prefix = "serve_time_",
-    .flags = ServeFlagsWith({"listen", "transport", "unsynchronized"}),
+    .flags = WithServeFlags({"listen", "transport", "unsynchronized"}),
     .run = [](const Invocation& i) { return RunServe(Service::kTime, i); },
 });
 
@@ -193,7 +189,7 @@ const bool registered_serve_daytime = RegisterCommand({
     .help = "Sends \"Saturday, November 21, 2026 23:10:05-UTC\\r\\n\" (UTC, "
             "RFC 867's\nsuggested syntax), then closes.",
     .flag_prefix = "serve_daytime_",
-    .flags = ServeFlagsWith({"listen", "transport", "unsynchronized"}),
+    .flags = WithServeFlags({"listen", "transport", "unsynchronized"}),
     .run = [](const Invocation& i) { return RunServe(Service::kDaytime, i); },
 });
 

@@ -1,0 +1,75 @@
+#include "protocols/framing/codec_test_util.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace wirecheck::framing::testing {
+
+std::ostream& operator<<(std::ostream& out, const Decoded& decoded) {
+  out << "{payloads: [";
+  for (size_t i = 0; i < decoded.payloads.size(); ++i) {
+    out << (i ? ", " : "") << "\"" << Printable(decoded.payloads[i]) << "\"@"
+        << decoded.offsets[i] << "+" << decoded.wire_sizes[i];
+  }
+  return out << "], status: " << decoded.status
+             << ", error_offset: " << decoded.error_offset << "}";
+}
+
+Decoded DecodeInPieces(Variant variant, const DecoderOptions& options,
+                       absl::string_view stream,
+                       const std::vector<size_t>& sizes, bool finish) {
+  Decoded decoded;
+  std::unique_ptr<Decoder> decoder = MakeDecoder(variant, options);
+  const auto sink = [&](const Frame& frame) {
+    decoded.payloads.emplace_back(frame.payload);
+    decoded.offsets.push_back(frame.offset);
+    decoded.wire_sizes.push_back(frame.wire_size);
+  };
+  size_t pos = 0;
+  for (size_t i = 0; pos < stream.size() || i == 0; ++i) {
+    const size_t size =
+        i + 1 < sizes.size() ? std::min(sizes[i], stream.size() - pos)
+                             : stream.size() - pos;
+    decoded.status = decoder->Feed(stream.substr(pos, size), sink);
+    pos += size;
+    if (!decoded.status.ok()) break;
+  }
+  if (decoded.status.ok() && finish) decoded.status = decoder->Finish();
+  decoded.error_offset = decoder->error_offset();
+  return decoded;
+}
+
+std::vector<Chunking> Chunkings(size_t size, std::mt19937_64& random,
+                                size_t all_splits_up_to) {
+  std::vector<Chunking> chunkings;
+  chunkings.push_back({"whole", {size}});
+  chunkings.push_back({"bytewise", std::vector<size_t>(size, 1)});
+  for (int k = 0; k < 4; ++k) {
+    Chunking chunking{absl::StrCat("random", k), {}};
+    const size_t largest = size_t{1} << (2 + 3 * k);
+    for (size_t left = size; left > 0;) {
+      const size_t piece = std::min<size_t>(left, 1 + random() % largest);
+      chunking.sizes.push_back(piece);
+      left -= piece;
+    }
+    chunkings.push_back(std::move(chunking));
+  }
+  if (size <= all_splits_up_to) {
+    for (size_t at = 1; at < size; ++at) {
+      chunkings.push_back({absl::StrCat("split", at), {at, size - at}});
+    }
+  }
+  return chunkings;
+}
+
+std::string Printable(absl::string_view bytes, size_t limit) {
+  std::string text = absl::CHexEscape(bytes.substr(0, limit));
+  if (bytes.size() > limit) absl::StrAppend(&text, "...(", bytes.size(), " bytes)");
+  return text;
+}
+
+}  // namespace wirecheck::framing::testing

@@ -1,0 +1,350 @@
+// line, crlf, nul and escaped: frames that end at LF or 0x00. Delimiters are
+// found with memchr; a frame inside one Feed() is delivered without copying.
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "protocols/framing/codec.h"
+#include "protocols/framing/codec_internal.h"
+
+namespace wirecheck::framing::internal {
+namespace {
+
+const char* FindByte(const char* data, size_t size, char byte) {
+  return static_cast<const char*>(std::memchr(data, byte, size));
+}
+
+// line (LF) and nul (0x00): every byte but the terminator is payload.
+class TerminatedDecoder : public Decoder {
+ public:
+  TerminatedDecoder(Variant variant, const DecoderOptions& options)
+      : Decoder(variant, options),
+        terminator_(variant == Variant::kNul ? '\0' : '\n') {}
+
+ private:
+  absl::Status Consume(absl::string_view data, FrameSink sink) override {
+    const char* const p = data.data();
+    const size_t n = data.size();
+    size_t pos = 0;
+    while (pos < n) {
+      const size_t room = max_frame_size() - buffer_.size();
+      const size_t window = Window(n - pos, room);
+      const char* end = FindByte(p + pos, window, terminator_);
+      if (end == nullptr) {
+        if (window > room) {
+          return Oversized(absl::StrCat("has no ", TerminatorName(), " within ",
+                                        max_frame_size(), " payload bytes"));
+        }
+        buffer_.append(p + pos, n - pos);
+        return absl::OkStatus();
+      }
+      const size_t length = end - (p + pos);
+      const uint64_t frame_end = offset() + pos + length + 1;
+      if (buffer_.empty()) {
+        Deliver(sink, absl::string_view(p + pos, length), frame_end);
+      } else {
+        buffer_.append(p + pos, length);
+        Deliver(sink, buffer_, frame_end);
+        ReleaseIfLarge(buffer_);
+      }
+      pos += length + 1;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::string_view TerminatorName() const {
+    return terminator_ == '\n' ? "LF" : "0x00";
+  }
+
+  const char terminator_;
+  // The payload received so far of a frame spanning Feed() calls.
+  std::string buffer_;
+};
+
+// crlf: payload, CR, LF; a CR or LF anywhere else is malformed.
+class CrlfDecoder : public Decoder {
+ public:
+  explicit CrlfDecoder(const DecoderOptions& options)
+      : Decoder(Variant::kCrlf, options) {}
+
+ private:
+  absl::Status Consume(absl::string_view data, FrameSink sink) override {
+    const char* const p = data.data();
+    const size_t n = data.size();
+    size_t pos = 0;
+    while (pos < n) {
+      if (cr_pending_) {
+        // The frame's content ended with CR in an earlier Feed().
+        if (p[pos] != '\n') return BareCr(offset() + pos - 1);
+        cr_pending_ = false;
+        Deliver(sink, buffer_, offset() + pos + 1);
+        ReleaseIfLarge(buffer_);
+        ++pos;
+        continue;
+      }
+      const char* lf = FindByte(p + pos, n - pos, '\n');
+      const size_t segment_end = lf != nullptr ? lf - p : n;
+      const size_t room = max_frame_size() - buffer_.size();
+      // A CR is allowed only as the last byte before LF, so the payload
+      // limit applies to the bytes before the first CR.
+      const size_t scan = Window(segment_end - pos, room);
+      const char* cr = FindByte(p + pos, scan, '\r');
+      if (cr != nullptr) {
+        const size_t at = cr - p;
+        if (at + 1 < segment_end) return BareCr(offset() + at);
+        const absl::string_view payload(p + pos, at - pos);
+        if (lf == nullptr) {
+          buffer_.append(payload.data(), payload.size());
+          cr_pending_ = true;
+          return absl::OkStatus();
+        }
+        DeliverContent(sink, payload, offset() + segment_end + 1);
+        pos = segment_end + 1;
+        continue;
+      }
+      if (scan > room) {
+        return Oversized(absl::StrCat("has no CR LF within ", max_frame_size(),
+                                      " payload bytes"));
+      }
+      if (lf != nullptr) {
+        return Malformed(offset() + segment_end,
+                         "LF not preceded by CR (a bare LF)");
+      }
+      buffer_.append(p + pos, n - pos);
+      return absl::OkStatus();
+    }
+    return absl::OkStatus();
+  }
+
+  void DeliverContent(FrameSink sink, absl::string_view payload,
+                      uint64_t end) {
+    if (buffer_.empty()) {
+      Deliver(sink, payload, end);
+      return;
+    }
+    buffer_.append(payload.data(), payload.size());
+    Deliver(sink, buffer_, end);
+    ReleaseIfLarge(buffer_);
+  }
+
+  absl::Status BareCr(uint64_t at) {
+    return Malformed(at, "CR not followed by LF (a bare CR)");
+  }
+
+  std::string buffer_;
+  // The last byte consumed was the frame's CR; LF must follow.
+  bool cr_pending_ = false;
+};
+
+// escaped: LF ends the frame; in the payload "\\" is a backslash and "\n"
+// (backslash, 'n') a newline. Any other escape is malformed. One scan finds
+// both LF and backslashes; a frame without escapes is delivered in place.
+class EscapedDecoder : public Decoder {
+ public:
+  explicit EscapedDecoder(const DecoderOptions& options)
+      : Decoder(Variant::kEscaped, options) {}
+
+ private:
+  absl::Status Consume(absl::string_view data, FrameSink sink) override {
+    const char* const p = data.data();
+    const size_t n = data.size();
+    size_t pos = 0;
+    while (pos < n) {
+      if (offset() + pos == frame_start()) {
+        // A new frame: up to its first LF or backslash it is verbatim.
+        const size_t window = Window(n - pos, max_frame_size());
+        const size_t k = FindEither(p + pos, window, '\n', '\\');
+        if (k < window && p[pos + k] == '\n') {
+          Deliver(sink, absl::string_view(p + pos, k), offset() + pos + k + 1);
+          pos += k + 1;
+          continue;
+        }
+        if (k > max_frame_size()) return TooLong();
+        payload_.Append(p + pos, k);
+        pos += k;
+        if (pos == n) return absl::OkStatus();
+      }
+      // In steps, so the room reserved for the output stays small however
+      // large the input (the decoder is chunking-independent, so this
+      // changes nothing else).
+      bool complete = false;
+      if (absl::Status status =
+              Unescape(p, pos, std::min(n, pos + kUnescapeStep), complete);
+          !status.ok()) {
+        return status;
+      }
+      if (!complete) continue;
+      Deliver(sink, payload_.view(), offset() + pos);
+      payload_.Clear();
+    }
+    return absl::OkStatus();
+  }
+
+  // Decodes from p[pos] onto payload_ up to the frame's LF (then sets
+  // `complete` and moves `pos` past it) or the end of p[0, n).
+  absl::Status Unescape(const char* p, size_t& pos, size_t n, bool& complete) {
+    const char* q = p + pos;
+    const char* const e = p + n;
+    if (escape_pending_) {
+      // The backslash was accepted with room for the byte it stands for.
+      escape_pending_ = false;
+      if (absl::Status status = ResolveEscape(*q, escape_offset_);
+          !status.ok()) {
+        return status;
+      }
+      ++q;
+    }
+    // Every input byte yields at most one output byte.
+    const size_t room = max_frame_size() - payload_.size();
+    char* const out = payload_.Reserve(std::min<size_t>(e - q, room));
+    char* o = out;
+    absl::Status status;
+    while (q < e) {
+      const size_t left = room - (o - out);
+      const size_t span = std::min<size_t>(e - q, left);
+      const size_t copied = CopyUntilEither(q, span, '\n', '\\', o);
+      o += copied;
+      q += copied;
+      if (q == e) break;
+      if (*q == '\n') {
+        complete = true;
+        ++q;
+        break;
+      }
+      // A byte arriving when the payload is full (an escape's backslash
+      // included) makes the frame too long.
+      if (copied == span && span == left) {
+        status = TooLong();
+        break;
+      }
+      if (q + 1 == e) {
+        escape_pending_ = true;
+        escape_offset_ = offset() + (q - p);
+        ++q;
+        break;
+      }
+      if (q[1] == '\\') {
+        *o++ = '\\';
+      } else if (q[1] == 'n') {
+        *o++ = '\n';
+      } else {
+        status = InvalidEscape(q[1], offset() + (q - p));
+        break;
+      }
+      q += 2;
+    }
+    payload_.Commit(o - out);
+    pos = q - p;
+    return status;
+  }
+
+  // Appends what backslash + `byte` stands for.
+  absl::Status ResolveEscape(char byte, uint64_t backslash_offset) {
+    if (byte == '\\') {
+      payload_.PushBack('\\');
+    } else if (byte == 'n') {
+      payload_.PushBack('\n');
+    } else {
+      return InvalidEscape(byte, backslash_offset);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status InvalidEscape(char byte, uint64_t backslash_offset) {
+    if (byte == '\n') {
+      return Malformed(backslash_offset, "backslash at the end of the frame");
+    }
+    return Malformed(backslash_offset,
+                     absl::StrCat("invalid escape: backslash followed by ",
+                                  ByteName(byte)));
+  }
+
+  absl::Status TooLong() {
+    return Oversized(absl::StrCat("decodes to more than ", max_frame_size(),
+                                  " payload bytes before its LF"));
+  }
+
+  static constexpr size_t kUnescapeStep = 64 * 1024;
+
+  // The decoded payload of a frame that spans Feed() calls or has escapes.
+  PayloadBuffer payload_;
+  // The last byte consumed was a backslash (at escape_offset_).
+  bool escape_pending_ = false;
+  uint64_t escape_offset_ = 0;
+};
+
+class DelimitedEncoder : public Encoder {
+ public:
+  explicit DelimitedEncoder(Variant variant) : variant_(variant) {}
+
+  absl::Status Encode(absl::string_view payload, std::string& out) override {
+    switch (variant_) {
+      case Variant::kLine:
+        if (payload.find('\n') != payload.npos) {
+          return CannotCarry(variant_, "it contains LF");
+        }
+        absl::StrAppend(&out, payload, "\n");
+        break;
+      case Variant::kCrlf:
+        if (payload.find_first_of("\r\n") != payload.npos) {
+          return CannotCarry(variant_, "it contains CR or LF");
+        }
+        absl::StrAppend(&out, payload, "\r\n");
+        break;
+      case Variant::kNul:
+        if (payload.find('\0') != payload.npos) {
+          return CannotCarry(variant_, "it contains 0x00");
+        }
+        out.append(payload.data(), payload.size());
+        out.push_back('\0');
+        break;
+      case Variant::kEscaped:
+        out.reserve(out.size() + payload.size() + 1);
+        for (char byte : payload) {
+          if (byte == '\\') {
+            out.append("\\\\");
+          } else if (byte == '\n') {
+            out.append("\\n");
+          } else {
+            out.push_back(byte);
+          }
+        }
+        out.push_back('\n');
+        break;
+      default:  // base64
+        absl::StrAppend(&out, absl::Base64Escape(payload), "\n");
+        break;
+    }
+    return absl::OkStatus();
+  }
+
+  Variant variant() const override { return variant_; }
+
+ private:
+  const Variant variant_;
+};
+
+}  // namespace
+
+std::unique_ptr<Decoder> MakeTerminatedDecoder(Variant variant,
+                                               const DecoderOptions& options) {
+  return std::make_unique<TerminatedDecoder>(variant, options);
+}
+
+std::unique_ptr<Decoder> MakeCrlfDecoder(const DecoderOptions& options) {
+  return std::make_unique<CrlfDecoder>(options);
+}
+
+std::unique_ptr<Decoder> MakeEscapedDecoder(const DecoderOptions& options) {
+  return std::make_unique<EscapedDecoder>(options);
+}
+
+std::unique_ptr<Encoder> MakeDelimitedEncoder(Variant variant) {
+  return std::make_unique<DelimitedEncoder>(variant);
+}
+
+}  // namespace wirecheck::framing::internal

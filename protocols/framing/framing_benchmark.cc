@@ -1,0 +1,188 @@
+// Decode throughput of every framing variant at 64 B, 1 KiB and 64 KiB
+// payloads, each next to a baseline measured in the same run on the same
+// buffer: memchr for the delimited variants (a scan for the byte that ends
+// each frame), memcpy for the length-prefixed ones (a copy of the buffer),
+// absl::Base64Unescape for base64 (each line unescaped, lines found
+// beforehand). The `ratio` counter is decode throughput / baseline
+// throughput; goals: delimited >= 0.5, length-prefixed >= 0.8 at 64 KiB.
+//
+// Each size runs twice: "whole" feeds the 4 MiB buffer in one Feed() (the
+// zero-copy path), "reads64k" in 64 KiB pieces as the echo server receives
+// it (frames spanning reads are copied once).
+//
+//   tools/bazel run -c opt //protocols/framing:framing_benchmark
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "benchmark/benchmark.h"
+#include "protocols/framing/codec.h"
+#include "protocols/framing/samples.h"
+
+namespace wirecheck::framing {
+namespace {
+
+constexpr size_t kBufferSize = 4 << 20;
+constexpr size_t kReadSize = 64 * 1024;
+
+enum class Baseline { kMemchr, kMemcpy, kBase64Unescape };
+
+Baseline BaselineFor(Variant variant) {
+  if (variant == Variant::kBase64) return Baseline::kBase64Unescape;
+  return IsDelimited(variant) ? Baseline::kMemchr : Baseline::kMemcpy;
+}
+
+const char* BaselineName(Baseline baseline) {
+  switch (baseline) {
+    case Baseline::kMemchr:
+      return "memchr";
+    case Baseline::kMemcpy:
+      return "memcpy";
+    case Baseline::kBase64Unescape:
+      break;
+  }
+  return "absl::Base64Unescape";
+}
+
+// The byte a memchr scan looks for: what ends (or, for sentinel, what ends
+// the header of) each frame.
+char ScanByte(Variant variant) {
+  return variant == Variant::kNul || variant == Variant::kCobs ? '\0' : '\n';
+}
+
+struct Fixture {
+  std::string buffer;
+  // base64: where each line's text starts and ends.
+  std::vector<std::pair<size_t, size_t>> lines;
+  size_t frames = 0;
+};
+
+Fixture MakeFixture(Variant variant, size_t payload_size) {
+  Fixture fixture;
+  std::mt19937_64 random(payload_size);
+  std::unique_ptr<Encoder> encoder = MakeEncoder(variant, {.seed = 1});
+  while (fixture.buffer.size() < kBufferSize) {
+    const size_t start = fixture.buffer.size();
+    // u16be's "64 KiB" payloads are 65,535 bytes, its largest.
+    const size_t size = static_cast<size_t>(
+        std::min<uint64_t>(payload_size, FormatMaxPayload(variant)));
+    if (!encoder->Encode(RandomPayload(variant, size, random),
+                         fixture.buffer)
+             .ok()) {
+      std::abort();
+    }
+    fixture.lines.emplace_back(start, fixture.buffer.size() - 1);
+    ++fixture.frames;
+  }
+  return fixture;
+}
+
+size_t Decode(Variant variant, absl::string_view buffer, size_t piece) {
+  DecoderOptions options;
+  options.max_frame_size = 1 << 20;
+  std::unique_ptr<Decoder> decoder = MakeDecoder(variant, options);
+  size_t bytes = 0;
+  const auto sink = [&](const Frame& frame) {
+    benchmark::DoNotOptimize(frame.payload.data());
+    bytes += frame.payload.size();
+  };
+  for (size_t pos = 0; pos < buffer.size(); pos += piece) {
+    if (!decoder->Feed(buffer.substr(pos, piece), sink).ok()) std::abort();
+  }
+  if (!decoder->Finish().ok()) std::abort();
+  return bytes;
+}
+
+size_t RunBaseline(Baseline baseline, char byte, const Fixture& fixture,
+                   std::string& scratch) {
+  const std::string& buffer = fixture.buffer;
+  switch (baseline) {
+    case Baseline::kMemchr: {
+      size_t found = 0;
+      const char* p = buffer.data();
+      const char* end = p + buffer.size();
+      while (const void* hit = std::memchr(p, byte, end - p)) {
+        ++found;
+        p = static_cast<const char*>(hit) + 1;
+      }
+      return found;
+    }
+    case Baseline::kMemcpy:
+      std::memcpy(scratch.data(), buffer.data(), buffer.size());
+      benchmark::ClobberMemory();
+      return scratch.size();
+    case Baseline::kBase64Unescape: {
+      size_t bytes = 0;
+      for (const auto& [begin, end] : fixture.lines) {
+        if (!absl::Base64Unescape(
+                absl::string_view(buffer).substr(begin, end - begin),
+                &scratch)) {
+          std::abort();
+        }
+        bytes += scratch.size();
+      }
+      return bytes;
+    }
+  }
+  return 0;
+}
+
+void BM_Decode(benchmark::State& state, Variant variant, bool whole) {
+  const size_t payload_size = static_cast<size_t>(state.range(0));
+  const Fixture fixture = MakeFixture(variant, payload_size);
+  const Baseline baseline = BaselineFor(variant);
+  std::string scratch(fixture.buffer.size(), '\0');
+  const size_t piece = whole ? fixture.buffer.size() : kReadSize;
+  using Clock = std::chrono::steady_clock;
+  double decode_seconds = 0;
+  double baseline_seconds = 0;
+  for (auto _ : state) {
+    // Decode and baseline alternate, so drifting clocks and caches affect
+    // both alike.
+    const Clock::time_point start = Clock::now();
+    benchmark::DoNotOptimize(Decode(variant, fixture.buffer, piece));
+    const Clock::time_point decoded = Clock::now();
+    benchmark::DoNotOptimize(
+        RunBaseline(baseline, ScanByte(variant), fixture, scratch));
+    const Clock::time_point done = Clock::now();
+    const double seconds =
+        std::chrono::duration<double>(decoded - start).count();
+    state.SetIterationTime(seconds);
+    decode_seconds += seconds;
+    baseline_seconds += std::chrono::duration<double>(done - decoded).count();
+  }
+  const double bytes =
+      static_cast<double>(fixture.buffer.size()) * state.iterations();
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  state.counters["decode_GBps"] = bytes / decode_seconds / 1e9;
+  state.counters["baseline_GBps"] = bytes / baseline_seconds / 1e9;
+  state.counters["ratio"] = baseline_seconds / decode_seconds;
+  state.SetLabel(BaselineName(baseline));
+}
+
+const bool registered = [] {
+  for (Variant variant : AllVariants()) {
+    if (variant == Variant::kRaw) continue;  // no framing to decode
+    for (bool whole : {true, false}) {
+      benchmark::RegisterBenchmark(
+          absl::StrCat("BM_Decode/", VariantName(variant), "/",
+                       whole ? "whole" : "reads64k")
+              .c_str(),
+          BM_Decode, variant, whole)
+          ->Arg(64)
+          ->Arg(1024)
+          ->Arg(64 * 1024)
+          ->UseManualTime()
+          ->Unit(benchmark::kMicrosecond);
+    }
+  }
+  return true;
+}();
+
+}  // namespace
+}  // namespace wirecheck::framing

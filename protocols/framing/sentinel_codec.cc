@@ -1,0 +1,230 @@
+// sentinel: the adjustable delimiter. A frame is D, LF, the payload, D,
+// where D is 1 to 64 bytes of [A-Za-z0-9_-] and the first occurrence of D
+// after the LF ends the frame.
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <random>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "protocols/framing/codec.h"
+#include "protocols/framing/codec_internal.h"
+
+namespace wirecheck::framing::internal {
+namespace {
+
+constexpr size_t kMaxSentinel = 64;
+constexpr char kSentinelAlphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+
+bool IsSentinelByte(char byte) {
+  return (byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z') ||
+         (byte >= '0' && byte <= '9') || byte == '_' || byte == '-';
+}
+
+// memchr for the first byte, then a compare: with a random delimiter the
+// first byte rarely matches, so this runs near memchr's speed; an
+// adversarial payload costs at most 64 compares per byte.
+const char* Find(const char* haystack, size_t size, absl::string_view needle) {
+  const size_t at = absl::string_view(haystack, size).find(needle);
+  return at == absl::string_view::npos ? nullptr : haystack + at;
+}
+
+class SentinelDecoder : public Decoder {
+ public:
+  explicit SentinelDecoder(const DecoderOptions& options)
+      : Decoder(Variant::kSentinel, options) {}
+
+ private:
+  absl::Status Consume(absl::string_view data, FrameSink sink) override {
+    const char* const p = data.data();
+    const size_t n = data.size();
+    size_t pos = 0;
+    while (pos < n) {
+      if (in_header_ && sentinel_.empty()) {
+        // The common case: the whole header is here and valid.
+        const size_t look = std::min(n - pos, kMaxSentinel + 1);
+        const char* lf =
+            static_cast<const char*>(std::memchr(p + pos, '\n', look));
+        if (lf != nullptr && lf > p + pos &&
+            std::all_of(p + pos, lf, IsSentinelByte)) {
+          sentinel_.assign(p + pos, lf - (p + pos));
+          in_header_ = false;
+          search_from_ = 0;
+          pos = lf - p + 1;
+          continue;
+        }
+      }
+      if (in_header_) {
+        const char byte = p[pos];
+        if (byte == '\n') {
+          if (sentinel_.empty()) {
+            return Malformed(offset() + pos, "empty delimiter");
+          }
+          in_header_ = false;
+          search_from_ = 0;
+        } else if (!IsSentinelByte(byte)) {
+          return Malformed(offset() + pos,
+                           absl::StrCat(ByteName(byte),
+                                        " is not allowed in a delimiter"));
+        } else if (sentinel_.size() == kMaxSentinel) {
+          return Malformed(offset() + pos, "delimiter longer than 64 bytes");
+        } else {
+          sentinel_.push_back(byte);
+        }
+        ++pos;
+        continue;
+      }
+      // The payload region: the closing D must start within the first
+      // max + 1 bytes, so it ends within `region` bytes.
+      const size_t region = max_frame_size() + sentinel_.size();
+      if (buffer_.empty()) {
+        const size_t look = std::min(n - pos, region);
+        const char* found = Find(p + pos, look, sentinel_);
+        if (found != nullptr) {
+          const size_t end = (found - p) + sentinel_.size();
+          Deliver(sink, absl::string_view(p + pos, found - (p + pos)),
+                  offset() + end);
+          NextFrame();
+          pos = end;
+          continue;
+        }
+        if (look == region) return TooLong();
+        buffer_.append(p + pos, n - pos);
+        search_from_ = RuledOut();
+        return absl::OkStatus();
+      }
+      const size_t before = buffer_.size();
+      const size_t take = std::min(n - pos, region - before);
+      buffer_.append(p + pos, take);
+      const char* found = Find(buffer_.data() + search_from_,
+                               buffer_.size() - search_from_, sentinel_);
+      if (found != nullptr) {
+        const size_t payload_size = found - buffer_.data();
+        const size_t end_in_buffer = payload_size + sentinel_.size();
+        buffer_.resize(payload_size);
+        pos += end_in_buffer - before;
+        Deliver(sink, buffer_, offset() + pos);
+        ReleaseIfLarge(buffer_);
+        NextFrame();
+        continue;
+      }
+      if (buffer_.size() == region) return TooLong();
+      search_from_ = RuledOut();
+      pos += take;
+    }
+    return absl::OkStatus();
+  }
+
+  // Where in buffer_ an occurrence of D may still start.
+  size_t RuledOut() const {
+    return buffer_.size() >= sentinel_.size()
+               ? buffer_.size() - sentinel_.size() + 1
+               : 0;
+  }
+
+  void NextFrame() {
+    in_header_ = true;
+    sentinel_.clear();
+  }
+
+  absl::Status TooLong() {
+    return Oversized(absl::StrCat("has no closing delimiter within ",
+                                  max_frame_size(), " payload bytes"));
+  }
+
+  bool in_header_ = true;
+  // The current frame's delimiter (complete once in_header_ is false).
+  std::string sentinel_;
+  // The payload region of a frame spanning Feed() calls.
+  std::string buffer_;
+  size_t search_from_ = 0;
+};
+
+class SentinelEncoder : public Encoder {
+ public:
+  explicit SentinelEncoder(const EncoderOptions& options)
+      : fixed_(options.sentinel), random_(options.seed) {}
+
+  absl::Status Encode(absl::string_view payload, std::string& out) override {
+    if (!fixed_.empty()) {
+      if (fixed_.size() > kMaxSentinel) {
+        return CannotCarry(Variant::kSentinel,
+                           "the delimiter is longer than 64 bytes");
+      }
+      for (char byte : fixed_) {
+        if (!IsSentinelByte(byte)) {
+          return CannotCarry(Variant::kSentinel,
+                             absl::StrCat("the delimiter contains ",
+                                          ByteName(byte)));
+        }
+      }
+      if (!EndsOnlyAtTheEnd(payload, fixed_)) {
+        return CannotCarry(Variant::kSentinel,
+                           absl::StrCat("the delimiter \"", fixed_,
+                                        "\" occurs in it"));
+      }
+      Append(payload, fixed_, out);
+      return absl::OkStatus();
+    }
+    // 8 random characters carry 48 bits: a payload contains a given one by
+    // chance with negligible probability, but an adversarial payload may
+    // hold many 8-byte strings, so longer delimiters follow.
+    std::string sentinel;
+    for (size_t length = 8; length <= kMaxSentinel; length *= 2) {
+      for (int attempt = 0; attempt < 16; ++attempt) {
+        sentinel.clear();
+        uint64_t bits = 0;
+        for (size_t i = 0; i < length; ++i) {
+          if (i % 10 == 0) bits = random_();
+          sentinel.push_back(kSentinelAlphabet[bits & 63]);
+          bits >>= 6;
+        }
+        if (EndsOnlyAtTheEnd(payload, sentinel)) {
+          Append(payload, sentinel, out);
+          return absl::OkStatus();
+        }
+      }
+    }
+    return CannotCarry(Variant::kSentinel,
+                       "no random delimiter was absent from it");
+  }
+
+  Variant variant() const override { return Variant::kSentinel; }
+
+ private:
+  // True when the first occurrence of `sentinel` in payload + sentinel is
+  // the appended one: it neither occurs in the payload nor starts in the
+  // payload's tail and runs into the closing delimiter.
+  static bool EndsOnlyAtTheEnd(absl::string_view payload,
+                               absl::string_view sentinel) {
+    if (Find(payload.data(), payload.size(), sentinel) != nullptr) return false;
+    const size_t tail = std::min(payload.size(), sentinel.size() - 1);
+    std::string joined(payload.substr(payload.size() - tail));
+    joined.append(sentinel.data(), sentinel.size());
+    return Find(joined.data(), joined.size(), sentinel) ==
+           joined.data() + tail;
+  }
+
+  static void Append(absl::string_view payload, absl::string_view sentinel,
+                     std::string& out) {
+    out.reserve(out.size() + payload.size() + 2 * sentinel.size() + 1);
+    absl::StrAppend(&out, sentinel, "\n", payload, sentinel);
+  }
+
+  const std::string fixed_;
+  std::mt19937_64 random_;
+};
+
+}  // namespace
+
+std::unique_ptr<Decoder> MakeSentinelDecoder(const DecoderOptions& options) {
+  return std::make_unique<SentinelDecoder>(options);
+}
+
+std::unique_ptr<Encoder> MakeSentinelEncoder(const EncoderOptions& options) {
+  return std::make_unique<SentinelEncoder>(options);
+}
+
+}  // namespace wirecheck::framing::internal
