@@ -72,11 +72,6 @@ void DatagramEcho::OnDatagram(DatagramSocket& socket,
   socket.SendTo(payload, datagram.from).IgnoreError();
 }
 
-DatagramEcho& SharedDatagramEcho() {
-  static auto* const echo = new DatagramEcho();
-  return *echo;
-}
-
 absl::StatusOr<std::map<Transport, SocketAddress>> StartEchoServer(
     Server& server, const SocketAddress& bind, Variant variant,
     const EchoOptions& options) {
@@ -87,7 +82,7 @@ absl::StatusOr<std::map<Transport, SocketAddress>> StartEchoServer(
                    }));
   if (variant == Variant::kRaw) {
     ASSIGN_OR_RETURN(addresses[Transport::kUdp],
-                     server.ServeDatagrams(bind, SharedDatagramEcho()));
+                     server.ServeDatagrams(bind, std::make_unique<DatagramEcho>()));
   }
   return addresses;
 }

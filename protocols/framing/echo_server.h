@@ -37,9 +37,6 @@ class DatagramEcho : public DatagramService {
                   absl::string_view payload) override;
 };
 
-// A process-wide DatagramEcho, for servers that need one that outlives them.
-DatagramEcho& SharedDatagramEcho();
-
 // Starts the echo service for `variant` on `server`: TCP on `bind`, and for
 // raw also UDP on `bind` (with port 0, TCP and UDP get their own ephemeral
 // ports). Returns where it listens per transport. Errors: those of
