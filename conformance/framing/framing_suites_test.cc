@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "conformance/testing/case_runner.h"
 #include "fakes/harness.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -25,37 +26,12 @@
 namespace wirecheck::conformance {
 namespace {
 
+using testing::RunCase;
+
 using framing::Variant;
 using ::testing::HasSubstr;
 using ::wirecheck::testing::Harness;
 using ::wirecheck::testing::HarnessFactory;
-
-std::string KindName(Finding::Kind kind) {
-  switch (kind) {
-    case Finding::Kind::kPass:
-      return "PASS";
-    case Finding::Kind::kViolation:
-      return "VIOLATION";
-    case Finding::Kind::kInfo:
-      return "INFO";
-    case Finding::Kind::kUnsupported:
-      return "UNSUPPORTED";
-    case Finding::Kind::kError:
-      break;
-  }
-  return "ERROR";
-}
-
-std::string Describe(const Finding& finding) {
-  return absl::StrCat(KindName(finding.kind), " expected: ", finding.expected,
-                      " observed: ", finding.observed);
-}
-
-class CollectingNotes : public NoteSink {
- public:
-  void Note(absl::string_view line) override { lines.emplace_back(line); }
-  std::vector<std::string> lines;
-};
 
 // A session that decodes frames and hands them to callbacks: the building
 // block of the broken servers below.
@@ -179,25 +155,10 @@ class FramingSuiteTest : public ::testing::TestWithParam<Param> {
     return false;
   }
 
-  std::map<std::string, std::string> Options(
-      const std::map<std::string, std::string>& overrides) {
-    std::map<std::string, std::string> options = suite_.default_options;
-    for (const auto& [key, value] : overrides) options[key] = value;
-    return options;
-  }
-
   Finding Run(const Case& c,
               const std::map<std::string, std::string>& overrides = {}) {
-    const std::map<std::string, std::string> options = Options(overrides);
-    CaseContext context{harness_->client_network(),
-                        harness_->clock(),
-                        targets_[c.transport],
-                        harness_->clock().Now() + absl::Seconds(60),
-                        /*seed=*/1,
-                        random_,
-                        options,
-                        notes_};
-    return c.check(context);
+    return RunCase(suite_, c.id, *harness_, targets_[c.transport],
+                   Settings(absl::Seconds(60), overrides));
   }
 
   Finding Run(absl::string_view name,
@@ -207,16 +168,18 @@ class FramingSuiteTest : public ::testing::TestWithParam<Param> {
 
   Finding RunProbe(Transport transport,
                    const std::map<std::string, std::string>& overrides = {}) {
-    const std::map<std::string, std::string> options = Options(overrides);
-    CaseContext context{harness_->client_network(),
-                        harness_->clock(),
-                        targets_[transport],
-                        harness_->clock().Now() + absl::Seconds(10),
-                        1,
-                        random_,
-                        options,
-                        notes_};
-    return suite_.probe(context, transport);
+    return testing::RunProbe(suite_, transport, *harness_, targets_[transport],
+                             Settings(absl::Seconds(10), overrides));
+  }
+
+  testing::RunSettings Settings(
+      absl::Duration timeout,
+      const std::map<std::string, std::string>& overrides) {
+    testing::RunSettings settings;
+    settings.timeout = timeout;
+    settings.options = overrides;
+    settings.notes = &notes_;
+    return settings;
   }
 
   // Options that keep expected violations quick: they wait out the
@@ -232,8 +195,7 @@ class FramingSuiteTest : public ::testing::TestWithParam<Param> {
   Suite suite_;
   std::unique_ptr<Server> server_;
   std::map<Transport, SocketAddress> targets_;
-  std::mt19937_64 random_{11};
-  CollectingNotes notes_;
+  std::vector<std::string> notes_;
 };
 
 TEST_P(FramingSuiteTest, ReferenceServerPassesEveryCase) {
@@ -245,7 +207,7 @@ TEST_P(FramingSuiteTest, ReferenceServerPassesEveryCase) {
       EXPECT_THAT(finding.observed, HasSubstr("echoed intact")) << c.id;
     } else {
       EXPECT_EQ(finding.kind, Finding::Kind::kPass)
-          << c.id << ": " << Describe(finding);
+          << c.id << ": " << ::testing::PrintToString(finding);
     }
   }
 }
@@ -266,7 +228,7 @@ TEST_P(FramingSuiteTest, ProbeCountsAnAcceptedConnectionAndSaysItWasNotEchoed) {
     return std::make_unique<Silent>();
   });
   const Finding finding = RunProbe(Transport::kTcp, Quick());
-  EXPECT_EQ(finding.kind, Finding::Kind::kPass) << Describe(finding);
+  EXPECT_EQ(finding.kind, Finding::Kind::kPass) << ::testing::PrintToString(finding);
   EXPECT_THAT(finding.observed, HasSubstr("was not echoed"));
 }
 
@@ -278,7 +240,7 @@ TEST_P(FramingSuiteTest, ServerWithoutAFrameLimitFailsOversized) {
   auto options = Quick();
   options["max_frame_size"] = "1000";
   const Finding finding = Run("oversized", options);
-  EXPECT_EQ(finding.kind, Finding::Kind::kViolation) << Describe(finding);
+  EXPECT_EQ(finding.kind, Finding::Kind::kViolation) << ::testing::PrintToString(finding);
   EXPECT_THAT(finding.observed,
               HasSubstr("the server may be waiting for the rest of the frame"));
   EXPECT_THAT(finding.expected, HasSubstr("over max_frame_size=1000"));
@@ -290,16 +252,16 @@ TEST_P(FramingSuiteTest, ByteEchoServerFailsTheFramingCases) {
   auto options = Quick();
   options["max_frame_size"] = "1000";
   Finding partial = Run("partial-frame-at-eof", options);
-  EXPECT_EQ(partial.kind, Finding::Kind::kViolation) << Describe(partial);
+  EXPECT_EQ(partial.kind, Finding::Kind::kViolation) << ::testing::PrintToString(partial);
   EXPECT_THAT(partial.observed, HasSubstr("truncated frame"));
   if (HasCase("oversized")) {
     Finding oversized = Run("oversized", options);
-    EXPECT_EQ(oversized.kind, Finding::Kind::kViolation) << Describe(oversized);
+    EXPECT_EQ(oversized.kind, Finding::Kind::kViolation) << ::testing::PrintToString(oversized);
     EXPECT_THAT(oversized.observed, HasSubstr("the server sent"));
   }
   if (HasCase("malformed")) {
     Finding malformed = Run("malformed", options);
-    EXPECT_EQ(malformed.kind, Finding::Kind::kViolation) << Describe(malformed);
+    EXPECT_EQ(malformed.kind, Finding::Kind::kViolation) << ::testing::PrintToString(malformed);
     EXPECT_THAT(malformed.observed, HasSubstr("not valid"));
   }
   // What it does right still passes.
@@ -320,7 +282,7 @@ TEST_P(FramingSuiteTest, ServerEchoingOnlyAtEndOfInputFailsSlowWrites) {
   };
   StartStream([] { return std::make_unique<Batching>(); });
   const Finding finding = Run("interleaved-slow-writes", Quick());
-  EXPECT_EQ(finding.kind, Finding::Kind::kViolation) << Describe(finding);
+  EXPECT_EQ(finding.kind, Finding::Kind::kViolation) << ::testing::PrintToString(finding);
   EXPECT_THAT(finding.observed,
               HasSubstr("connection 1, frame 1: only 0 of 1 echoes arrived"));
   EXPECT_THAT(finding.expected, HasSubstr("without further input"));
@@ -349,7 +311,7 @@ TEST_P(FramingSuiteTest, ServerThatTakesEachReadForAFrameFailsSplits) {
   auto options = Quick();
   options["pause"] = "20ms";
   const Finding finding = Run("split-at-every-byte", options);
-  EXPECT_EQ(finding.kind, Finding::Kind::kViolation) << Describe(finding);
+  EXPECT_EQ(finding.kind, Finding::Kind::kViolation) << ::testing::PrintToString(finding);
   EXPECT_THAT(finding.observed, HasSubstr("split after byte "));
 }
 
@@ -359,12 +321,12 @@ TEST_P(FramingSuiteTest, ServerThatNeverClosesFailsHalfCloseAndPartialFrame) {
   script.on_eof = [](Connection&) {};
   StartScripted(script);
   const Finding half_close = Run("half-close", Quick());
-  EXPECT_EQ(half_close.kind, Finding::Kind::kViolation) << Describe(half_close);
+  EXPECT_EQ(half_close.kind, Finding::Kind::kViolation) << ::testing::PrintToString(half_close);
   EXPECT_THAT(half_close.observed,
               HasSubstr("echoes arrived but no end of stream followed: "
                         "nothing more arrived in time"));
   const Finding partial = Run("partial-frame-at-eof", Quick());
-  EXPECT_EQ(partial.kind, Finding::Kind::kViolation) << Describe(partial);
+  EXPECT_EQ(partial.kind, Finding::Kind::kViolation) << ::testing::PrintToString(partial);
 }
 
 TEST_P(FramingSuiteTest, ServerThatDropsEmptyFramesFailsEmptyFrame) {
@@ -378,7 +340,7 @@ TEST_P(FramingSuiteTest, ServerThatDropsEmptyFramesFailsEmptyFrame) {
   };
   StartScripted(script);
   const Finding finding = Run("empty-frame", Quick());
-  EXPECT_EQ(finding.kind, Finding::Kind::kViolation) << Describe(finding);
+  EXPECT_EQ(finding.kind, Finding::Kind::kViolation) << ::testing::PrintToString(finding);
   EXPECT_THAT(finding.observed, HasSubstr("echo 1 of 3 differs: sent 0 bytes"));
 }
 
@@ -391,7 +353,7 @@ TEST_P(FramingSuiteTest, ServerThatTruncatesLargeFramesFailsMaxSize) {
   };
   StartScripted(script);
   const Finding finding = Run("max-size-frame", Quick());
-  EXPECT_EQ(finding.kind, Finding::Kind::kViolation) << Describe(finding);
+  EXPECT_EQ(finding.kind, Finding::Kind::kViolation) << ::testing::PrintToString(finding);
   EXPECT_THAT(finding.observed, HasSubstr("echo 1 of 1 differs"));
   EXPECT_THAT(finding.observed, HasSubstr("got 1000 bytes"));
 }
@@ -425,7 +387,7 @@ TEST_P(FramingSuiteTest, ServerThatClosesEveryConnectionOnErrorFailsMalformed) {
     return std::make_unique<ClosesAll>(variant, open);
   });
   const Finding finding = Run("malformed", Quick());
-  EXPECT_EQ(finding.kind, Finding::Kind::kViolation) << Describe(finding);
+  EXPECT_EQ(finding.kind, Finding::Kind::kViolation) << ::testing::PrintToString(finding);
   EXPECT_THAT(finding.expected,
               HasSubstr("other connections unaffected by malformed input"));
   EXPECT_THAT(finding.observed,
@@ -442,7 +404,7 @@ TEST_P(FramingSuiteTest, RawServerThatClosesAfterOneReadFailsSlowWrites) {
   };
   StartStream([] { return std::make_unique<OneShot>(); });
   const Finding finding = Run("interleaved-slow-writes", Quick());
-  EXPECT_EQ(finding.kind, Finding::Kind::kViolation) << Describe(finding);
+  EXPECT_EQ(finding.kind, Finding::Kind::kViolation) << ::testing::PrintToString(finding);
   EXPECT_THAT(finding.observed, HasSubstr("connection 1, write 2"));
 }
 
@@ -456,7 +418,7 @@ TEST_P(FramingSuiteTest, RawServerThatNeverClosesFailsHalfClose) {
   };
   StartStream([] { return std::make_unique<Stubborn>(); });
   const Finding finding = Run("half-close", Quick());
-  EXPECT_EQ(finding.kind, Finding::Kind::kViolation) << Describe(finding);
+  EXPECT_EQ(finding.kind, Finding::Kind::kViolation) << ::testing::PrintToString(finding);
   EXPECT_THAT(finding.observed,
               HasSubstr("the echo was complete but no end of stream followed"));
   EXPECT_EQ(Run("tcp-echo").kind, Finding::Kind::kPass);
@@ -490,14 +452,14 @@ TEST_P(FramingSuiteTest, UdpServerThatTruncatesAndIgnoresEmptyDatagrams) {
                                                service));
   harness_->StartServers();
   const Finding echo = Run("udp-echo", Quick());
-  EXPECT_EQ(echo.kind, Finding::Kind::kViolation) << Describe(echo);
+  EXPECT_EQ(echo.kind, Finding::Kind::kViolation) << ::testing::PrintToString(echo);
   EXPECT_THAT(echo.observed, HasSubstr("got 1024 bytes"));
   EXPECT_THAT(echo.expected, HasSubstr("same 1472 bytes"));
   const Finding empty = Run("udp-empty-datagram", Quick());
-  EXPECT_EQ(empty.kind, Finding::Kind::kViolation) << Describe(empty);
+  EXPECT_EQ(empty.kind, Finding::Kind::kViolation) << ::testing::PrintToString(empty);
   EXPECT_THAT(empty.observed, HasSubstr("no answer within"));
   const Finding largest = Run("udp-largest-datagram", Quick());
-  EXPECT_EQ(largest.kind, Finding::Kind::kInfo) << Describe(largest);
+  EXPECT_EQ(largest.kind, Finding::Kind::kInfo) << ::testing::PrintToString(largest);
   EXPECT_THAT(largest.observed, HasSubstr("was answered with 1024 bytes"));
   harness_->StopServers();
 }
@@ -514,7 +476,7 @@ TEST_P(FramingSuiteTest, UdpServerAnsweringFromAnotherPortFailsUdpEcho) {
                                                service));
   harness_->StartServers();
   const Finding finding = Run("udp-echo", Quick());
-  EXPECT_EQ(finding.kind, Finding::Kind::kViolation) << Describe(finding);
+  EXPECT_EQ(finding.kind, Finding::Kind::kViolation) << ::testing::PrintToString(finding);
   EXPECT_THAT(finding.observed,
               HasSubstr(absl::StrCat("the answer came from ",
                                      other->local_address().ToString())));
@@ -528,7 +490,7 @@ TEST_P(FramingSuiteTest, ProbeOfAClosedPortIsUnsupported) {
   server_.reset();
   targets_[Transport::kTcp] = closed;
   const Finding finding = RunProbe(Transport::kTcp, Quick());
-  EXPECT_EQ(finding.kind, Finding::Kind::kUnsupported) << Describe(finding);
+  EXPECT_EQ(finding.kind, Finding::Kind::kUnsupported) << ::testing::PrintToString(finding);
 }
 
 TEST_P(FramingSuiteTest, SlowCasesAskForMoreThanTheDefaultTimeout) {
@@ -551,7 +513,7 @@ TEST_P(FramingSuiteTest, BadOptionsAreHarnessErrors) {
 
 INSTANTIATE_TEST_SUITE_P(
     AllHarnessesAndVariants, FramingSuiteTest,
-    ::testing::Combine(::testing::ValuesIn(testing::AllHarnesses()),
+    ::testing::Combine(::testing::ValuesIn(::wirecheck::testing::AllHarnesses()),
                        ::testing::ValuesIn(framing::AllVariants().begin(),
                                            framing::AllVariants().end())),
     ParamName);

@@ -53,25 +53,44 @@ const Case& FindCase(const Suite& suite, absl::string_view id) {
   return *none;
 }
 
+namespace {
+
+// The context a check or probe runs in, and what it needs to stay alive.
+struct Context {
+  Context(const Suite& suite, wirecheck::testing::Harness& harness,
+          const SocketAddress& target, absl::Duration timeout,
+          const RunSettings& settings)
+      : options(suite.default_options),
+        random(settings.seed),
+        notes(settings.notes),
+        context{harness.client_network(),
+                harness.clock(),
+                target,
+                harness.clock().Now() + timeout,
+                settings.seed,
+                random,
+                options,
+                notes} {
+    for (const auto& [key, value] : settings.options) options[key] = value;
+  }
+
+  std::map<std::string, std::string> options;
+  std::mt19937_64 random;
+  CollectingNotes notes;
+  CaseContext context;
+};
+
+}  // namespace
+
 Finding RunCase(const Suite& suite, absl::string_view id,
                 wirecheck::testing::Harness& harness,
                 const SocketAddress& target, const RunSettings& settings) {
   const Case& c = FindCase(suite, id);
   if (!c.check) return HarnessError(absl::NotFoundError(std::string(id)));
   harness.StartServers();
-  std::map<std::string, std::string> options = suite.default_options;
-  for (const auto& [key, value] : settings.options) options[key] = value;
-  std::mt19937_64 random(settings.seed);
-  CollectingNotes notes(settings.notes);
-  CaseContext context{harness.client_network(),
-                      harness.clock(),
-                      target,
-                      harness.clock().Now() + std::max(settings.timeout, c.timeout),
-                      settings.seed,
-                      random,
-                      options,
-                      notes};
-  return c.check(context);
+  Context run(suite, harness, target, std::max(settings.timeout, c.timeout),
+              settings);
+  return c.check(run.context);
 }
 
 Finding RunCase(const Suite& suite, absl::string_view id,
@@ -84,15 +103,18 @@ Finding RunCase(const Suite& suite, absl::string_view id,
 
 Finding RunProbe(const Suite& suite, Transport transport,
                  wirecheck::testing::Harness& harness,
-                 const SocketAddress& target, absl::Duration timeout) {
+                 const SocketAddress& target, const RunSettings& settings) {
   harness.StartServers();
-  std::map<std::string, std::string> options = suite.default_options;
-  std::mt19937_64 random(1);
-  CollectingNotes notes(nullptr);
-  CaseContext context{harness.client_network(), harness.clock(), target,
-                      harness.clock().Now() + timeout, 1, random, options,
-                      notes};
-  return suite.probe(context, transport);
+  Context run(suite, harness, target, settings.timeout, settings);
+  return suite.probe(run.context, transport);
+}
+
+Finding RunProbe(const Suite& suite, Transport transport,
+                 wirecheck::testing::Harness& harness,
+                 const SocketAddress& target, absl::Duration timeout) {
+  RunSettings settings;
+  settings.timeout = timeout;
+  return RunProbe(suite, transport, harness, target, settings);
 }
 
 }  // namespace testing

@@ -50,6 +50,9 @@ Finding RunCase(const Suite& suite, absl::string_view id,
 // Runs `suite`'s probe over `transport` against `target`.
 Finding RunProbe(const Suite& suite, Transport transport,
                  wirecheck::testing::Harness& harness,
+                 const SocketAddress& target, const RunSettings& settings);
+Finding RunProbe(const Suite& suite, Transport transport,
+                 wirecheck::testing::Harness& harness,
                  const SocketAddress& target, absl::Duration timeout);
 
 // "PASS", "VIOLATION", "INFO", "UNSUPPORTED" or "ERROR".
