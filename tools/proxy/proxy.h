@@ -49,7 +49,9 @@ struct ProxyOptions {
   uint64_t seed = 0;
   // A TCP connection on which nothing moves either way for this long is
   // reset at both ends; a UDP client that neither sends nor is sent
-  // anything for this long is forgotten (its upstream socket closed).
+  // anything for this long is forgotten (its upstream socket closed). Bytes
+  // or datagrams waiting out a delay keep a connection or client. Zero or
+  // absl::InfiniteDuration(): never.
   absl::Duration idle_timeout = absl::Seconds(60);
   // How long a TCP connect to the upstream may take before the client is
   // reset.

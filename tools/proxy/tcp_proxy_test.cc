@@ -481,7 +481,7 @@ TEST(TcpProxyFamiliesTest, IPv6ClientsReachAnIPv4Upstream) {
 TEST(TcpProxyCreateTest, RejectsDatagramTermsNamingThem) {
   std::unique_ptr<PosixEventLoop> loop = *PosixEventLoop::Create();
   ProxyOptions options;
-  options.upstream = SocketAddress::Loopback(AddressFamily::kIPv4, 1);
+  options.upstream = SocketAddress::Loopback(AddressFamily::kIPv4, 49999);
   options.faults = "slice=1 up:drop=0.1";
   EXPECT_THAT(TcpProxy::Create(*loop, RealNetwork(), options),
               StatusIs(absl::StatusCode::kInvalidArgument,

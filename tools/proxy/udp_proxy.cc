@@ -118,7 +118,8 @@ class UdpProxy::Client {
         Send(direction, delivery.payload);
         continue;
       }
-      if (queued_bytes_ + delivery.payload.size() >
+      size_t& queued = queued_bytes_[static_cast<int>(direction)];
+      if (queued + delivery.payload.size() >
           proxy_.options_.max_buffered_bytes) {
         if (!reported_full_) {
           reported_full_ = true;
@@ -129,10 +130,10 @@ class UdpProxy::Client {
         }
         continue;
       }
-      queued_bytes_ += delivery.payload.size();
+      queued += delivery.payload.size();
       Schedule(delivery.at, [this, direction,
                              payload = std::move(delivery.payload)] {
-        queued_bytes_ -= payload.size();
+        queued_bytes_[static_cast<int>(direction)] -= payload.size();
         Send(direction, payload);
       });
     }
@@ -206,7 +207,8 @@ class UdpProxy::Client {
   absl::Time scheduled_release_[2] = {absl::InfinitePast(),
                                       absl::InfinitePast()};
   std::set<EventLoop::TimerId> timers_;
-  size_t queued_bytes_ = 0;
+  // Per direction: bytes of datagrams waiting for their delivery time.
+  size_t queued_bytes_[2] = {0, 0};
   absl::Time last_activity_;
   EventLoop::TimerId idle_timer_ = 0;
   bool reported_upstream_error_ = false;

@@ -254,6 +254,31 @@ TEST_P(UdpProxyTest, DelayHoldsEachDatagramBack) {
   EXPECT_THAT(Receive(*client, kLong), testing::IsOk());
 }
 
+TEST_P(UdpProxyTest, JitterSpreadsEachDelayAroundTheDelay) {
+  StartProxy("up:delay=100ms up:jitter=50ms", ProxyOptions{.seed = 5});
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<DatagramSocket> client, Open());
+  for (int i = 1; i <= 5; ++i) {
+    const absl::Time sent = RealClock().Now();
+    ASSERT_OK(client->SendTo(absl::StrCat("datagram ", i), proxy_address_));
+    ASSERT_OK_AND_ASSIGN(Datagram got, Receive(*upstream_, kLong));
+    EXPECT_GE(RealClock().Now() - sent, absl::Milliseconds(50));
+  }
+  // The engine's delays for seed 5, as logged: each within 100ms +/- 50ms,
+  // and not all the same.
+  const std::vector<fakes::FaultRecord> delays =
+      runner_.fault_log().Find("delay");
+  ASSERT_THAT(delays, SizeIs(5));
+  std::set<std::string> distinct;
+  for (const fakes::FaultRecord& record : delays) {
+    absl::Duration delay;
+    ASSERT_TRUE(absl::ParseDuration(record.detail, &delay)) << record.detail;
+    EXPECT_GE(delay, absl::Milliseconds(50));
+    EXPECT_LE(delay, absl::Milliseconds(150));
+    distinct.insert(record.detail);
+  }
+  EXPECT_GT(distinct.size(), 1u);
+}
+
 TEST_P(UdpProxyTest, IdleClientExpiresAndComesBackAsANewClient) {
   ProxyOptions options;
   options.idle_timeout = absl::Milliseconds(100);
@@ -333,7 +358,7 @@ TEST(UdpProxyFamiliesTest, IPv4ClientsReachAnIPv6Upstream) {
 TEST(UdpProxyCreateTest, RejectsStreamTermsNamingThem) {
   std::unique_ptr<PosixEventLoop> loop = *PosixEventLoop::Create();
   ProxyOptions options;
-  options.upstream = SocketAddress::Loopback(AddressFamily::kIPv4, 1);
+  options.upstream = SocketAddress::Loopback(AddressFamily::kIPv4, 49999);
   options.faults = "drop=0.1 up:half_close_after=100";
   EXPECT_THAT(
       UdpProxy::Create(*loop, RealNetwork(), options),
