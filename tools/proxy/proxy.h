@@ -61,7 +61,7 @@ struct ProxyOptions {
   size_t max_clients = 10000;
   // Per direction of each connection or client: the most bytes the proxy
   // holds for later delivery (delayed, paced, stalled, not yet taken by the
-  // receiver). TCP stops reading from the sender at this limit, so the
+  // receiver), its bookkeeping of TCP segments included. TCP stops reading from the sender at this limit, so the
   // sender feels back-pressure; UDP drops datagrams beyond it.
   size_t max_buffered_bytes = 1 << 20;
   // Receives a record of every fault applied (may be null; must outlive the
@@ -71,6 +71,12 @@ struct ProxyOptions {
   // reset, closed, expired).
   LogSink log = StderrLogSink();
 };
+
+// True for an idle_timeout that means "never" (zero or infinite).
+inline bool NeverTimesOut(absl::Duration idle_timeout) {
+  return idle_timeout <= absl::ZeroDuration() ||
+         idle_timeout == absl::InfiniteDuration();
+}
 
 // Counters over the proxy's life.
 struct ProxyStats {

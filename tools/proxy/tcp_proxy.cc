@@ -22,6 +22,10 @@ using Action = StreamFaultEngine::Action;
 // Reads per readiness callback are bounded so one busy sender cannot starve
 // the other connections; level-triggered readiness brings the loop back.
 constexpr size_t kReadChunk = 64 * 1024;
+// A direction that is cut into segments (slice, bandwidth) may queue an
+// action per byte read; smaller reads keep that bookkeeping, which counts
+// against the buffer too, close to the limit.
+constexpr size_t kSegmentedReadChunk = 4 * 1024;
 constexpr int kMaxReadsPerEvent = 16;
 constexpr int kMaxAcceptsPerEvent = 64;
 
@@ -37,10 +41,6 @@ void SendSegmentsApart(Stream& stream) {
   const int one = 1;
   // Best effort: without it segments are still written one by one.
   setsockopt(stream.fd(), IPPROTO_TCP, TCP_NOTSENT_LOWAT, &one, sizeof(one));
-}
-
-bool IsOff(absl::Duration timeout) {
-  return timeout <= absl::ZeroDuration() || timeout == absl::InfiniteDuration();
 }
 
 }  // namespace
@@ -98,7 +98,6 @@ class TcpProxy::Relay {
     size_t queued_bytes = 0;
     // Bytes the engine holds and never delivers (stall).
     size_t held_bytes = 0;
-    uint64_t bytes_in = 0;
     uint64_t bytes_out = 0;
     // The sender's EOF was read.
     bool source_done = false;
@@ -109,10 +108,15 @@ class TcpProxy::Relay {
     bool blocked = false;
     // Slicing: every segment waits until the one before it has left.
     bool segments_apart = false;
+    // The most to read at once.
+    size_t read_chunk = kReadChunk;
     EventLoop::TimerId timer = 0;
     absl::Time timer_at;
 
-    size_t buffered() const { return queued_bytes + held_bytes; }
+    // What the pipe holds, its bookkeeping included.
+    size_t buffered() const {
+      return queued_bytes + held_bytes + queue.size() * sizeof(Action);
+    }
   };
 
   Pipe& up() { return pipes_[0]; }
@@ -157,6 +161,9 @@ class TcpProxy::Relay {
         pipe.segments_apart = true;
         SendSegmentsApart(Sink(pipe));
       }
+      if (faults.slice > 0 || faults.bandwidth > 0) {
+        pipe.read_chunk = kSegmentedReadChunk;
+      }
     }
     Log(absl::StrCat("connected to upstream ",
                      proxy_.options_.upstream.ToString(), " from ",
@@ -189,7 +196,7 @@ class TcpProxy::Relay {
     std::string& buffer = proxy_.read_buffer_;
     for (int i = 0; i < kMaxReadsPerEvent && WantsInput(pipe); ++i) {
       const size_t room = std::min(
-          kReadChunk, proxy_.options_.max_buffered_bytes - pipe.buffered());
+          pipe.read_chunk, proxy_.options_.max_buffered_bytes - pipe.buffered());
       absl::StatusOr<size_t> n = Source(pipe).Read(
           absl::MakeSpan(buffer.data(), room), absl::InfinitePast());
       if (!n.ok()) {
@@ -203,7 +210,6 @@ class TcpProxy::Relay {
         return;
       }
       Touch();
-      pipe.bytes_in += *n;
       Carry(pipe, pipe.engine->OnData(absl::string_view(buffer.data(), *n)));
     }
   }
@@ -345,7 +351,7 @@ class TcpProxy::Relay {
   void Touch() { last_activity_ = proxy_.loop_.clock().Now(); }
 
   void ArmIdleTimer(absl::Duration after) {
-    if (IsOff(proxy_.options_.idle_timeout)) return;
+    if (NeverTimesOut(proxy_.options_.idle_timeout)) return;
     idle_timer_ = proxy_.loop_.AddTimer(proxy_.loop_.clock().Now() + after,
                                         [this] { IdleCheck(); });
   }

@@ -223,6 +223,18 @@ TEST_P(TcpProxyTest, SliceOneDeliversEachByteAsItsOwnSegment) {
   EXPECT_EQ(DataSegmentsIn(*c.upstream), 1u);
 }
 
+TEST_P(TcpProxyTest, SliceOneKeepsALongTransferWholeWithinTheBuffer) {
+  ProxyOptions options;
+  options.max_buffered_bytes = 4096;  // far less than the transfer
+  StartProxy("down:slice=1", options);
+  ASSERT_OK_AND_ASSIGN(Connection c, Connect());
+  const std::string reply = Pattern(20000);
+  ASSERT_OK(WriteAll(*c.upstream, reply, In(kLong)));
+  EXPECT_THAT(ReadExactly(*c.client, reply.size(), In(kLong)),
+              IsOkAndHolds(reply));
+  EXPECT_EQ(DataSegmentsIn(*c.client), 20000u);
+}
+
 TEST_P(TcpProxyTest, SliceNCutsWritesIntoSegmentsOfAtMostN) {
   StartProxy("up:slice=3");
   ASSERT_OK_AND_ASSIGN(Connection c, Connect());

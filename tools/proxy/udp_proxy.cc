@@ -27,10 +27,6 @@ bool WouldBlock(const absl::Status& status) {
   return status.code() == absl::StatusCode::kDeadlineExceeded;
 }
 
-bool IsOff(absl::Duration timeout) {
-  return timeout <= absl::ZeroDuration() || timeout == absl::InfiniteDuration();
-}
-
 }  // namespace
 
 // One client: its upstream socket and an engine per direction.
@@ -179,7 +175,7 @@ class UdpProxy::Client {
   void Touch() { last_activity_ = proxy_.loop_.clock().Now(); }
 
   void ArmIdleTimer(absl::Duration after) {
-    if (IsOff(proxy_.options_.idle_timeout)) return;
+    if (NeverTimesOut(proxy_.options_.idle_timeout)) return;
     idle_timer_ = proxy_.loop_.AddTimer(proxy_.loop_.clock().Now() + after,
                                         [this] { IdleCheck(); });
   }
