@@ -192,6 +192,8 @@ class UdpProxy::Client {
     Log(absl::StrCat("expired after ", absl::FormatDuration(idle),
                      " idle; closing upstream socket ",
                      upstream_->local_address().ToString()));
+    // It is deleted after this callback; nothing more reaches it meanwhile.
+    proxy_.loop_.Unwatch(*upstream_);
     proxy_.Expire(this);
   }
 
