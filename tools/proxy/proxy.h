@@ -72,12 +72,6 @@ struct ProxyOptions {
   LogSink log = StderrLogSink();
 };
 
-// True for an idle_timeout that means "never" (zero or infinite).
-inline bool NeverTimesOut(absl::Duration idle_timeout) {
-  return idle_timeout <= absl::ZeroDuration() ||
-         idle_timeout == absl::InfiniteDuration();
-}
-
 // Counters over the proxy's life.
 struct ProxyStats {
   // TCP connections accepted, or UDP clients seen (a client that expired

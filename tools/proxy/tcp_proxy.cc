@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "fakes/stream_fault_engine.h"
 #include "protocols/common/status_macros.h"
+#include "tools/proxy/idle_timer.h"
 
 namespace wirecheck::proxy {
 namespace {
@@ -53,7 +54,13 @@ class TcpProxy::Relay {
       : proxy_(proxy),
         client_(std::move(client)),
         client_address_(client_->peer_address()),
-        last_activity_(proxy_.loop_.clock().Now()) {
+        idle_(
+            proxy_.loop_, proxy_.options_.idle_timeout,
+            // Bytes waiting out a delay are not idleness.
+            [this] { return up().timer != 0 || down().timer != 0; },
+            [this](absl::Duration idle) {
+              ResetNow(absl::StrCat("idle for ", absl::FormatDuration(idle)));
+            }) {
     pipes_[0].direction = Direction::kUp;
     pipes_[1].direction = Direction::kDown;
   }
@@ -69,7 +76,6 @@ class TcpProxy::Relay {
           connect_id_ = 0;
           OnConnected(std::move(upstream));
         });
-    ArmIdleTimer(proxy_.options_.idle_timeout);
   }
 
   // Resets both ends now (idle, shutdown).
@@ -348,26 +354,7 @@ class TcpProxy::Relay {
     if (!status.ok()) PeerFailed("the event loop", status);
   }
 
-  void Touch() { last_activity_ = proxy_.loop_.clock().Now(); }
-
-  void ArmIdleTimer(absl::Duration after) {
-    if (NeverTimesOut(proxy_.options_.idle_timeout)) return;
-    idle_timer_ = proxy_.loop_.AddTimer(proxy_.loop_.clock().Now() + after,
-                                        [this] { IdleCheck(); });
-  }
-
-  void IdleCheck() {
-    idle_timer_ = 0;
-    const absl::Duration limit = proxy_.options_.idle_timeout;
-    const absl::Duration idle = proxy_.loop_.clock().Now() - last_activity_;
-    // Bytes waiting for a fault's timer are not idleness.
-    const bool waiting = up().timer != 0 || down().timer != 0;
-    if (idle < limit || waiting) {
-      ArmIdleTimer(waiting ? limit : limit - idle);
-      return;
-    }
-    ResetNow(absl::StrCat("idle for ", absl::FormatDuration(idle)));
-  }
+  void Touch() { idle_.Touch(); }
 
   // Stops every watch, timer and connect and closes both streams (a reset
   // already sent stays a reset). The relay is inert afterwards.
@@ -375,7 +362,7 @@ class TcpProxy::Relay {
     state_ = State::kClosed;
     if (connect_id_ != 0) proxy_.connector_.Cancel(connect_id_);
     connect_id_ = 0;
-    proxy_.loop_.CancelTimer(idle_timer_);
+    idle_.Cancel();
     for (Pipe& pipe : pipes_) proxy_.loop_.CancelTimer(pipe.timer);
     proxy_.loop_.Unwatch(*client_);
     client_->Close();
@@ -394,8 +381,7 @@ class TcpProxy::Relay {
   uint32_t client_events_ = 0;
   uint32_t upstream_events_ = 0;
   UpstreamConnector::Id connect_id_ = 0;
-  absl::Time last_activity_;
-  EventLoop::TimerId idle_timer_ = 0;
+  IdleTimer idle_;
 };
 
 absl::StatusOr<std::unique_ptr<TcpProxy>> TcpProxy::Create(

@@ -9,6 +9,7 @@
 #include "fakes/datagram_fault_engine.h"
 #include "fakes/seeded_random.h"
 #include "protocols/common/status_macros.h"
+#include "tools/proxy/idle_timer.h"
 
 namespace wirecheck::proxy {
 namespace {
@@ -38,7 +39,11 @@ class UdpProxy::Client {
         front_(front),
         address_(address),
         upstream_(std::move(upstream)),
-        last_activity_(proxy_.loop_.clock().Now()) {
+        idle_(
+            proxy_.loop_, proxy_.options_.idle_timeout,
+            // Datagrams still delayed for this client keep it.
+            [this] { return !timers_.empty(); },
+            [this](absl::Duration idle) { Expire(idle); }) {
     const std::string path = absl::StrCat(address_.ToString(), "->",
                                           proxy_.options_.upstream.ToString());
     for (const Direction direction : {Direction::kUp, Direction::kDown}) {
@@ -53,14 +58,12 @@ class UdpProxy::Client {
 
   ~Client() {
     proxy_.loop_.Unwatch(*upstream_);
-    proxy_.loop_.CancelTimer(idle_timer_);
     for (EventLoop::TimerId id : timers_) proxy_.loop_.CancelTimer(id);
   }
 
   absl::Status Start() {
     RETURN_IF_ERROR(proxy_.loop_.Watch(
         *upstream_, kReadable, [this](uint32_t) { UpstreamReady(); }));
-    ArmIdleTimer(proxy_.options_.idle_timeout);
     Log(absl::StrCat("new client, relayed to ",
                      proxy_.options_.upstream.ToString(), " from ",
                      upstream_->local_address().ToString()));
@@ -172,23 +175,9 @@ class UdpProxy::Client {
     timers_.insert(*id);
   }
 
-  void Touch() { last_activity_ = proxy_.loop_.clock().Now(); }
+  void Touch() { idle_.Touch(); }
 
-  void ArmIdleTimer(absl::Duration after) {
-    if (NeverTimesOut(proxy_.options_.idle_timeout)) return;
-    idle_timer_ = proxy_.loop_.AddTimer(proxy_.loop_.clock().Now() + after,
-                                        [this] { IdleCheck(); });
-  }
-
-  void IdleCheck() {
-    idle_timer_ = 0;
-    const absl::Duration limit = proxy_.options_.idle_timeout;
-    const absl::Duration idle = proxy_.loop_.clock().Now() - last_activity_;
-    // Datagrams still delayed for this client keep it.
-    if (idle < limit || !timers_.empty()) {
-      ArmIdleTimer(timers_.empty() ? limit - idle : limit);
-      return;
-    }
+  void Expire(absl::Duration idle) {
     Log(absl::StrCat("expired after ", absl::FormatDuration(idle),
                      " idle; closing upstream socket ",
                      upstream_->local_address().ToString()));
@@ -207,10 +196,10 @@ class UdpProxy::Client {
   std::set<EventLoop::TimerId> timers_;
   // Per direction: bytes of datagrams waiting for their delivery time.
   size_t queued_bytes_[2] = {0, 0};
-  absl::Time last_activity_;
-  EventLoop::TimerId idle_timer_ = 0;
   bool reported_upstream_error_ = false;
   bool reported_full_ = false;
+  // Last: its callbacks use the members above.
+  IdleTimer idle_;
 };
 
 uint64_t UdpProxy::EngineSeed(uint64_t seed, Direction direction) {
