@@ -13,7 +13,12 @@ std::string FaultRecord::ToString() const {
 void FaultLog::Add(FaultRecord record) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (sink_) sink_(record);
-  records_.push_back(std::move(record));
+  if (keep_records_) records_.push_back(std::move(record));
+}
+
+void FaultLog::set_keep_records(bool keep) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  keep_records_ = keep;
 }
 
 void FaultLog::SetSink(Sink sink) {

@@ -49,6 +49,12 @@ class FaultLog {
   // happens), called under the log's lock: it must not add to this log.
   void SetSink(Sink sink);
 
+  // Whether later records are kept (the default) or only passed to the
+  // sink. A long-running process that prints each fault as it happens
+  // (`wirecheck proxy`) turns keeping off, so the log does not grow without
+  // bound.
+  void set_keep_records(bool keep);
+
   // A copy of every record so far, oldest first.
   std::vector<FaultRecord> records() const;
   // Records so far whose fault is `fault` and whose path is `path` (every
@@ -66,6 +72,7 @@ class FaultLog {
   mutable std::mutex mutex_;
   std::vector<FaultRecord> records_;
   Sink sink_;
+  bool keep_records_ = true;
 };
 
 }  // namespace wirecheck::fakes

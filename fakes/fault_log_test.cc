@@ -42,5 +42,17 @@ TEST(FaultLogTest, SinkSeesEveryLaterRecordAsItHappens) {
   EXPECT_EQ(log.ToString(), "lan #1 drop: why\nlan #2 corrupt: why\n");
 }
 
+TEST(FaultLogTest, WithoutKeepingRecordsOnlyTheSinkSeesThem) {
+  FaultLog log;
+  std::vector<std::string> printed;
+  log.SetSink([&](const FaultRecord& record) {
+    printed.push_back(record.ToString());
+  });
+  log.set_keep_records(false);
+  log.Add(Record("lan", 1, "drop"));
+  EXPECT_THAT(printed, ElementsAre("lan #1 drop: why"));
+  EXPECT_TRUE(log.records().empty());
+}
+
 }  // namespace
 }  // namespace wirecheck::fakes

@@ -50,6 +50,8 @@ for service in time daytime ping echo discovery; do
   expect_exit 0 "serve $service --help" -- "$wirecheck" serve "$service" --help
   expect_output out "--grace" "serve $service --help lists the shared serve flags"
 done
+expect_exit 0 "proxy --help" -- "$wirecheck" proxy --help
+expect_output out "--grace" "proxy --help lists the shared serve flags"
 
 expect_exit 0 "interfaces" -- "$wirecheck" interfaces
 expect_output out "loopback" "loopback interface is listed"
