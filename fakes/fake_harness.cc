@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "fakes/fault_plan.h"
 
 namespace wirecheck::testing {
 namespace {
@@ -33,6 +34,21 @@ FakeHarness::FakeHarness(AddressFamily family, uint64_t seed)
 
 std::string FakeHarness::name() const {
   return absl::StrCat("fake_", absl::AsciiStrToLower(AddressFamilyName(family_)));
+}
+
+absl::StatusOr<SocketAddress> FakeHarness::ThroughFaults(
+    Transport transport, const SocketAddress& server, absl::string_view plan) {
+  absl::StatusOr<fakes::FaultPlan> parsed = fakes::ParseFaultPlan(plan);
+  if (!parsed.ok()) return parsed.status();
+  const absl::Status fits = transport == Transport::kTcp
+                                ? fakes::CheckStreamFaultsOnly(*parsed)
+                                : fakes::CheckDatagramFaultsOnly(*parsed);
+  if (!fits.ok()) return fits;
+  if (absl::Status set = network_.SetPathFaults(*client_, *server_, *parsed);
+      !set.ok()) {
+    return set;
+  }
+  return server;
 }
 
 }  // namespace wirecheck::testing

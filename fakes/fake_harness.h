@@ -41,6 +41,9 @@ class FakeHarness : public Harness {
   void StopServers() override {}
   // Runs `task` at once, on the calling thread (the only one).
   void RunOnServerLoop(std::function<void()> task) override { task(); }
+  absl::StatusOr<SocketAddress> ThroughFaults(Transport transport,
+                                              const SocketAddress& server,
+                                              absl::string_view plan) override;
 
   fakes::FakeClock& fake_clock() { return clock_; }
   fakes::SimulatedNetwork& network() { return network_; }

@@ -28,6 +28,7 @@
 #include "gtest/gtest.h"
 #include "protocols/transport/address.h"
 #include "protocols/transport/clock.h"
+#include "protocols/transport/endpoint.h"
 #include "protocols/transport/event_loop.h"
 #include "protocols/transport/network.h"
 
@@ -69,6 +70,18 @@ class Harness {
   virtual void StopServers() = 0;
   // Runs `task` on the server loop's thread and returns once it has run.
   virtual void RunOnServerLoop(std::function<void()> task) = 0;
+
+  // Puts the faults of `plan` (fakes/fault_plan.h; `up:` is client to
+  // server) between clients and `server` for `transport`, and returns the
+  // address clients should use: on the fakes the server's own (the
+  // simulated path between the client and server hosts carries the faults,
+  // seeded by the harness), on loopback an in-process fault proxy's
+  // (tools/proxy/) in front of it. Call before StartServers(). Errors:
+  // INVALID_ARGUMENT for a bad plan or a term that does not fit the
+  // transport.
+  virtual absl::StatusOr<SocketAddress> ThroughFaults(
+      Transport transport, const SocketAddress& server,
+      absl::string_view plan) = 0;
 };
 
 // Names and makes one kind of harness; the parameter of harness tests.

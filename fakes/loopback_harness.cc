@@ -5,13 +5,19 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/ascii.h"
+#include "protocols/transport/posix_network.h"
+#include "tools/proxy/tcp_proxy.h"
+#include "tools/proxy/udp_proxy.h"
 
 namespace wirecheck::testing {
 
 LoopbackHarness::LoopbackHarness(AddressFamily family)
     : family_(family), loop_(*PosixEventLoop::Create()) {}
 
-LoopbackHarness::~LoopbackHarness() { StopServers(); }
+LoopbackHarness::~LoopbackHarness() {
+  StopServers();
+  proxies_.clear();
+}
 
 std::string LoopbackHarness::name() const {
   return absl::StrCat("loopback_",
@@ -43,6 +49,31 @@ void LoopbackHarness::RunOnServerLoop(std::function<void()> task) {
     done.set_value();
   });
   done.get_future().wait();
+}
+
+}  // namespace wirecheck::testing
+
+namespace wirecheck::testing {
+
+absl::StatusOr<SocketAddress> LoopbackHarness::ThroughFaults(
+    Transport transport, const SocketAddress& server, absl::string_view plan) {
+  proxy::ProxyOptions options;
+  options.upstream = server;
+  options.faults = std::string(plan);
+  options.idle_timeout = absl::InfiniteDuration();
+  options.log = [](absl::string_view) {};
+  absl::StatusOr<std::unique_ptr<proxy::FaultProxy>> created;
+  if (transport == Transport::kTcp) {
+    created = proxy::TcpProxy::Create(*loop_, RealNetwork(), options);
+  } else {
+    created = proxy::UdpProxy::Create(*loop_, RealNetwork(), options);
+  }
+  if (!created.ok()) return created.status();
+  absl::StatusOr<SocketAddress> address =
+      (*created)->Listen(SocketAddress::Loopback(family_, 0));
+  if (!address.ok()) return address.status();
+  proxies_.push_back(*std::move(created));
+  return *address;
 }
 
 }  // namespace wirecheck::testing

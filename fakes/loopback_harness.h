@@ -5,8 +5,10 @@
 
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "fakes/harness.h"
+#include "tools/proxy/proxy.h"
 #include "protocols/transport/posix_event_loop.h"
 #include "protocols/transport/posix_network.h"
 
@@ -33,11 +35,16 @@ class LoopbackHarness : public Harness {
   void StartServers() override;
   void StopServers() override;
   void RunOnServerLoop(std::function<void()> task) override;
+  absl::StatusOr<SocketAddress> ThroughFaults(Transport transport,
+                                              const SocketAddress& server,
+                                              absl::string_view plan) override;
 
  private:
   const AddressFamily family_;
   std::unique_ptr<PosixEventLoop> loop_;
   std::thread thread_;
+  // Declared after the loop, so destroyed before it.
+  std::vector<std::unique_ptr<proxy::FaultProxy>> proxies_;
 };
 
 }  // namespace wirecheck::testing

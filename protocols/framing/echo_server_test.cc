@@ -1,8 +1,8 @@
-// The framed echo service's behaviour, for every variant on every harness.
-//
-// Sliced delivery is covered by writing one byte at a time; when the fakes'
-// fault plans land (slice, half-close, reset mid-frame), the same
-// expectations apply with the plan doing the slicing and resetting.
+// The framed echo service's behaviour, for every variant on every harness,
+// including under fault plans between client and server (sliced streams,
+// half-close in each direction, reset mid-frame): on the fakes the simulated
+// path carries the faults, on loopback a fault proxy does
+// (Harness::ThroughFaults).
 #include "protocols/framing/echo_server.h"
 
 #include <map>
@@ -71,6 +71,33 @@ class EchoServerTest : public ::testing::TestWithParam<Param> {
 
   SocketAddress StartTcp(EchoOptions options = {}) {
     return Start(options)[Transport::kTcp];
+  }
+
+  // Starts the TCP echo server behind the faults of `plan` and returns where
+  // clients connect.
+  SocketAddress StartTcpThroughFaults(absl::string_view plan) {
+    ServerOptions server_options;
+    server_options.log = [this](absl::string_view line) {
+      std::lock_guard<std::mutex> lock(log_mutex_);
+      log_.emplace_back(line);
+    };
+    server_ = std::make_unique<Server>(harness_->server_loop(),
+                                       harness_->server_network(),
+                                       server_options);
+    absl::StatusOr<std::map<Transport, SocketAddress>> addresses =
+        StartEchoServer(*server_, harness_->server_bind_address(), variant_);
+    EXPECT_OK(addresses);
+    absl::StatusOr<SocketAddress> through = harness_->ThroughFaults(
+        Transport::kTcp, (*addresses)[Transport::kTcp], plan);
+    EXPECT_OK(through);
+    harness_->StartServers();
+    return through.value_or(SocketAddress());
+  }
+
+  // Three frames of 100 letters each: valid in every variant.
+  std::vector<std::string> ThreePayloads() {
+    return {std::string(100, 'a'), std::string(100, 'b'),
+            std::string(100, 'c')};
   }
 
   std::unique_ptr<Stream> Connect(const SocketAddress& address) {
@@ -256,6 +283,61 @@ TEST_P(EchoServerTest, ResetMidFrameDoesNotDisturbOtherConnections) {
   client->Abort();
   AwaitOpenConnections(1);
   ExpectServed(*bystander);
+}
+
+TEST_P(EchoServerTest, StreamsSlicedToSingleBytesBothWaysStillEchoEveryFrame) {
+  const SocketAddress address = StartTcpThroughFaults("slice=1");
+  std::unique_ptr<Stream> client = Connect(address);
+  const std::string frames = Frames(ThreePayloads());
+  ASSERT_OK(WriteAll(*client, frames, Soon()));
+  EXPECT_THAT(ReadExactly(*client, frames.size(), Soon()), IsOkAndHolds(frames));
+}
+
+TEST_P(EchoServerTest, HalfCloseTowardTheServerMidFrameEchoesTheCompleteFrames) {
+  if (variant_ == Variant::kRaw) GTEST_SKIP() << "raw has no frames";
+  const std::vector<std::string> payloads = ThreePayloads();
+  const std::string two = Frames({payloads[0], payloads[1]});
+  const std::string three = Frames(payloads);
+  // The server reads EOF halfway through the third frame.
+  const size_t cut = two.size() + (three.size() - two.size()) / 2;
+  const SocketAddress address =
+      StartTcpThroughFaults(absl::StrCat("up:half_close_after=", cut));
+  std::unique_ptr<Stream> client = Connect(address);
+  ASSERT_OK(WriteAll(*client, three, Soon()));
+  StreamCapture echo = ReadToEnd(*client, 1 << 20, Soon());
+  EXPECT_EQ(echo.bytes, two);
+  EXPECT_TRUE(echo.eof) << echo.error;
+  AwaitOpenConnections(0);
+  EXPECT_THAT(Log(), Contains(HasSubstr("partial frame at end of input")));
+}
+
+TEST_P(EchoServerTest, HalfCloseTowardTheClientEndsTheEchoesItSees) {
+  const std::vector<std::string> payloads = ThreePayloads();
+  const std::string first = Frame(payloads[0]);
+  const SocketAddress address = StartTcpThroughFaults(
+      absl::StrCat("down:half_close_after=", first.size()));
+  std::unique_ptr<Stream> client = Connect(address);
+  ASSERT_OK(WriteAll(*client, Frames(payloads), Soon()));
+  StreamCapture echo = ReadToEnd(*client, 1 << 20, Soon());
+  EXPECT_EQ(echo.bytes, first);
+  EXPECT_TRUE(echo.eof) << echo.error;
+}
+
+TEST_P(EchoServerTest, ResetMidFrameReachesBothEndsAndTheServerRecovers) {
+  const std::vector<std::string> payloads = ThreePayloads();
+  const std::string first = Frame(payloads[0]);
+  // Both ends are reset halfway through the second frame.
+  const SocketAddress address = StartTcpThroughFaults(
+      absl::StrCat("up:reset_after=", first.size() + 50));
+  std::unique_ptr<Stream> client = Connect(address);
+  ASSERT_OK(WriteAll(*client, Frames({payloads[0], payloads[1]}), Soon()));
+  StreamCapture echo = ReadToEnd(*client, 1 << 20, Soon());
+  EXPECT_TRUE(IsConnectionReset(echo.error)) << echo.error;
+  EXPECT_FALSE(echo.eof);
+  AwaitOpenConnections(0);
+  // A later connection (through the same faults) is served up to the cut.
+  std::unique_ptr<Stream> next = Connect(address);
+  ExpectServed(*next);
 }
 
 TEST_P(EchoServerTest, RawEchoesBytesAsTheyArrive) {
