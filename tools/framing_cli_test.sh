@@ -116,7 +116,7 @@ stop_server() {
 }
 
 start_server "$tmp/line.log" --framing=line --listen 127.0.0.1:0 --max_frame_size=8
-if read -r -t 10 banner <&4 && [[ $banner =~ ^serving\ line\ echo\ on\ tcp://127\.0\.0\.1:([0-9]+)$ ]]; then
+if read -r -t 10 banner <&4 && [[ $banner =~ ^listening\ on\ tcp://127\.0\.0\.1:([0-9]+)\ \(line\ echo\)$ ]]; then
   port=${BASH_REMATCH[1]}
   exec 3<>"/dev/tcp/127.0.0.1/$port"
   printf 'hello\nwor' >&3
@@ -147,7 +147,7 @@ contains "the oversized line is logged" "$tmp/line.log" \
 start_server "$tmp/raw.log" --framing=raw --listen 127.0.0.1:0
 read -r -t 10 tcp_banner <&4
 read -r -t 10 udp_banner <&4
-if [[ ${udp_banner:-} =~ ^serving\ raw\ echo\ on\ udp://127\.0\.0\.1:([0-9]+)$ ]]; then
+if [[ ${udp_banner:-} =~ ^listening\ on\ udp://127\.0\.0\.1:([0-9]+)\ \(raw\ echo\)$ ]]; then
   exec 5<>"/dev/udp/127.0.0.1/${BASH_REMATCH[1]}"
   printf 'datagram\n' >&5
   # One read(2) of the whole datagram: bash's read would take one byte and

@@ -90,9 +90,9 @@ int RunServeEcho(const Invocation& invocation) {
               framing::StartEchoServer(server, address, variant, options);
           if (!bound.ok()) return bound.status();
           for (const auto& [transport, where] : *bound) {
-            out << "serving " << framing::VariantName(variant) << " echo on "
-                << TransportName(transport) << "://" << where.ToString()
-                << "\n";
+            out << "listening on " << TransportName(transport) << "://"
+                << where.ToString() << " ("
+                << framing::VariantName(variant) << " echo)\n";
           }
         }
         return absl::OkStatus();
