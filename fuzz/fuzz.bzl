@@ -17,9 +17,22 @@ makes
                                     (and checks the dictionary parses), so
                                     `bazel test //...` runs every corpus and
                                     fails on an empty one.
+
+The binary is tagged "wirecheck_fuzz" (tools/fuzz --all finds them with
+`bazel query 'attr(tags, wirecheck_fuzz, //fuzz/...)'`), and
+"wirecheck_fuzz_corpus=PATH" / "wirecheck_fuzz_dict=PATH" with the workspace
+paths of its corpus and dictionary.
 """
 
 def wirecheck_fuzz_target(name, srcs, corpus, deps = [], dict = None, size = "small"):
+    corpus_path = native.package_name() + "/" + corpus
+    dict_path = native.package_name() + "/" + dict if dict else None
+
+    # tools/fuzz and fuzz/oss_fuzz_build.sh find every target by the first
+    # tag, and its corpus and dictionary (workspace paths) by the others.
+    tags = ["wirecheck_fuzz", "wirecheck_fuzz_corpus=" + corpus_path]
+    if dict:
+        tags.append("wirecheck_fuzz_dict=" + dict_path)
     native.cc_library(
         name = name + "_lib",
         testonly = True,
@@ -30,6 +43,7 @@ def wirecheck_fuzz_target(name, srcs, corpus, deps = [], dict = None, size = "sm
     native.cc_binary(
         name = name,
         testonly = True,
+        tags = tags,
         deps = [":" + name + "_lib"] + select({
             "//fuzz:libfuzzer": [],
             "//conditions:default": ["//fuzz:replay_main"],
@@ -39,11 +53,10 @@ def wirecheck_fuzz_target(name, srcs, corpus, deps = [], dict = None, size = "sm
             "//conditions:default": [],
         }),
     )
-    corpus_path = native.package_name() + "/" + corpus
     args = [corpus_path]
     data = native.glob([corpus + "/**"])
     if dict:
-        args.append("--dict=" + native.package_name() + "/" + dict)
+        args.append("--dict=" + dict_path)
         data.append(dict)
     native.cc_test(
         name = name + "_corpus_test",
