@@ -10,7 +10,10 @@
 
 makes
   :line_decoder_fuzzer              under --config=fuzz, a libFuzzer binary
-                                    (clang, ASan, UBSan); otherwise a binary
+                                    (clang, ASan, UBSan); under
+                                    --define=wirecheck_fuzz=oss_fuzz, one
+                                    linked with whatever fuzzing engine the
+                                    build's linkopts name; otherwise a binary
                                     that replays the files or folders it is
                                     given through the same function;
   :line_decoder_fuzzer_corpus_test  a test that replays every corpus file
@@ -46,8 +49,10 @@ def wirecheck_fuzz_target(name, srcs, corpus, deps = [], dict = None, size = "sm
         tags = tags,
         deps = [":" + name + "_lib"] + select({
             "//fuzz:libfuzzer": [],
+            "//fuzz:oss_fuzz": [],
             "//conditions:default": ["//fuzz:replay_main"],
         }),
+        # Under oss_fuzz, fuzz/oss_fuzz_build.sh links $LIB_FUZZING_ENGINE.
         linkopts = select({
             "//fuzz:libfuzzer": ["-fsanitize=fuzzer"],
             "//conditions:default": [],
