@@ -132,7 +132,7 @@ class CaseRunner {
           job.finding.observed.empty() ? "" : " ", job.finding.observed);
     }
     ApplyExpectation(job.finding, result);
-    if (result.verdict != Verdict::kPass) {
+    if (result.verdict != Verdict::kPass || options_.keep_all_wire_logs) {
       result.wire_log = job.log->Snapshot();
     }
     AddRerun(result);

@@ -105,6 +105,9 @@ struct RunOptions {
   // tcp://host:37"; a failing case's rerun line adds --case and --seed.
   std::string rerun_command;
   WireLogLimits wire_log_limits;
+  // Keep every case's wire log, a passing case's too (reports show the logs
+  // they are given; `wirecheck check --corpus_out` wants all of them).
+  bool keep_all_wire_logs = false;
   // Called on the calling thread as each case finishes, in finishing order.
   std::function<void(const CaseResult& result)> on_case_done;
 };
@@ -132,7 +135,8 @@ struct CaseResult {
   // A shell command that reruns just this case with the same seed; set
   // unless the verdict is PASS or XFAIL.
   std::string rerun;
-  // Empty for PASS and for cases that did not run.
+  // Empty for cases that did not run, and for PASS unless
+  // RunOptions::keep_all_wire_logs.
   WireLogSnapshot wire_log;
 };
 

@@ -165,6 +165,21 @@ TEST_P(RunnerTest, CorrectServerPassesEveryCase) {
   EXPECT_EQ(run.requirements.size(), 7u);
 }
 
+TEST_P(RunnerTest, KeepAllWireLogsKeepsPassingCasesLogs) {
+  World world(GetParam(), {});
+  RunOptions options = world.Options();
+  options.keep_all_wire_logs = true;
+  const SuiteRun run = world.Run(options);
+  const CaseResult& greeting = Result(run, "greeting/tcp-greeting");
+  ASSERT_EQ(greeting.verdict, Verdict::kPass);
+  bool received = false;
+  for (const WireEvent& event : greeting.wire_log.events) {
+    received = received || (event.kind == WireEventKind::kReceive &&
+                            !event.bytes.empty());
+  }
+  EXPECT_TRUE(received) << "no bytes received in the passing case's log";
+}
+
 TEST_P(RunnerTest, ShortGreetingFailsOnlyTheLengthRequirement) {
   World world(GetParam(), {.tcp = Tcp::kShort});
   const SuiteRun run = world.Run();

@@ -86,10 +86,12 @@ StreamFaultEngine::Output StreamFaultEngine::OnData(absl::string_view data) {
     size_t segment = take;
     if (faults_.slice > 0) segment = std::min(segment, faults_.slice);
     if (faults_.bandwidth > 0) {
-      segment = std::min(
-          segment,
-          std::max<size_t>(1, static_cast<size_t>(faults_.bandwidth /
-                                                   kPacingSegmentsPerSecond)));
+      // Compared as doubles first: a rate of 1e30 bytes/s is a valid plan,
+      // and converting its segment size to size_t would be undefined.
+      const double per_segment = faults_.bandwidth / kPacingSegmentsPerSecond;
+      if (per_segment < static_cast<double>(segment)) {
+        segment = std::max<size_t>(1, static_cast<size_t>(per_segment));
+      }
     }
     size_t segments = 0;
     for (size_t done = 0; done < take; done += segment) {

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "fakes/fake_clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -157,6 +158,19 @@ TEST_F(StreamFaultEngineTest, BandwidthPacesBytesInTenMillisecondSegments) {
   clock_.Advance(absl::Seconds(10));
   EXPECT_EQ(engine.OnData("z").actions[0].at,
             clock_.Now() + absl::Milliseconds(1));
+}
+
+// Found by //fuzz/fakes:fault_plan_fuzzer (corpus file huge_bandwidth_segment):
+// a rate whose 10 ms segment does not fit in size_t was converted to size_t,
+// which is undefined behaviour; such a rate is simply unlimited.
+TEST_F(StreamFaultEngineTest, HugeBandwidthKeepsWritesWhole) {
+  StreamFaultEngine engine = Make(
+      absl::StrCat("bandwidth=", std::string(30, '9'), "GB/s"));
+  const absl::Time start = clock_.Now();
+  const auto out = engine.OnData(std::string(1000, 'x'));
+  ASSERT_EQ(out.actions.size(), 1u);
+  EXPECT_EQ(out.actions[0].bytes.size(), 1000u);
+  EXPECT_LE(out.actions[0].at, start + absl::Nanoseconds(1));
 }
 
 TEST_F(StreamFaultEngineTest, SlowCloseDelaysOnlyTheEnd) {

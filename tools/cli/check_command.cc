@@ -23,6 +23,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "conformance/case.h"
+#include "conformance/corpus_out.h"
 #include "conformance/expectations.h"
 #include "conformance/matrix.h"
 #include "conformance/report_json.h"
@@ -75,6 +76,11 @@ ABSL_FLAG(bool, check_list, false,
           "Do not run: print each suite's traceability matrix (requirements\n"
           "and the cases that check them, including requirements without a\n"
           "case), marking the cases the selection leaves out.");
+ABSL_FLAG(std::string, check_corpus_out, "",
+          "Also write the bytes each case received from the target, and sent\n"
+          "to it, under this folder as fuzzing seeds:\n"
+          "DIR/<suite>/<case>-received-<n> and -sent-<n> (framing:line writes\n"
+          "to DIR/framing/line). See fuzz/regenerate_corpora.sh.");
 ABSL_FLAG(std::string, check_color, "auto",
           "Colour verdicts: auto (when stdout is a terminal and NO_COLOR is\n"
           "unset), always or never.");
@@ -330,6 +336,7 @@ class CheckCommand {
       options.expectations = &*settings_.expectations;
     }
     options.rerun_command = command;
+    options.keep_all_wire_logs = !absl::GetFlag(FLAGS_check_corpus_out).empty();
     return options;
   }
 
@@ -365,7 +372,29 @@ class CheckCommand {
     }
     SuiteRun run = conformance::RunSuite(suite, target, RealNetwork(), options);
     if (shown) err_ << "\r\033[K" << std::flush;
+    if (options.keep_all_wire_logs) {
+      WriteCorpus(run);
+      // The reports show wire logs only for cases that did not pass.
+      for (conformance::CaseResult& result : run.cases) {
+        if (result.verdict == conformance::Verdict::kPass) result.wire_log = {};
+      }
+    }
     return run;
+  }
+
+  // --corpus_out: the run's bytes as fuzzing seeds. A failure to write is
+  // reported and makes the run a harness error (Finish()).
+  void WriteCorpus(const SuiteRun& run) {
+    const std::string dir = absl::GetFlag(FLAGS_check_corpus_out);
+    absl::StatusOr<size_t> written = conformance::WriteCorpus(run, dir);
+    if (!written.ok()) {
+      err_ << "wirecheck check: --corpus_out: " << written.status().message()
+           << "\n";
+      corpus_failed_ = true;
+      return;
+    }
+    err_ << "wirecheck check: " << run.suite << ": wrote " << *written
+         << " corpus files under " << dir << "\n";
   }
 
   int CheckOne(const Suite& suite, const std::string& text) {
@@ -462,7 +491,8 @@ class CheckCommand {
              bool harness_failed) {
     conformance::WriteSummary(runs, {.color = settings_.color}, out_);
     int code = ExitCodeOf(conformance::OutcomeOf(runs));
-    if (harness_failed && (code == kExitSuccess || code == kExitNothingSelected)) {
+    if ((harness_failed || corpus_failed_) &&
+        (code == kExitSuccess || code == kExitNothingSelected)) {
       code = kExitUsage;
     }
     const std::string json_path = absl::GetFlag(FLAGS_check_json);
@@ -577,6 +607,7 @@ class CheckCommand {
   std::ostream& out_;
   std::ostream& err_;
   Settings settings_;
+  bool corpus_failed_ = false;
 };
 
 const bool registered = RegisterCommand({
@@ -601,7 +632,8 @@ const bool registered = RegisterCommand({
         "answered no liveness probe, 4 when no case was selected.",
     .flag_prefix = "check_",
     .flags = {"case", "skip", "list", "all", "timeout", "parallel", "seed",
-              "option", "family", "expectations", "json", "junit", "color"},
+              "option", "family", "expectations", "json", "junit", "color",
+              "corpus_out"},
     .repeatable_flags = {"case", "skip", "option"},
     .run = [](const Invocation& invocation) {
       return CheckCommand(invocation).Run();

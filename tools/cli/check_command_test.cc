@@ -1,6 +1,7 @@
 // `wirecheck check` end to end, in process: the greeting suite (registered
 // by //conformance/testing/greeting:registered) against its reference server
 // and deliberately broken ones on real loopback.
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -135,6 +136,44 @@ TEST_F(CheckCommandTest, AllChecksEveryReferenceServerAndPasses) {
   EXPECT_EQ(report.at("outcome"), "passed");
   EXPECT_EQ(report.at("command"), "wirecheck check --all --seed=3");
   EXPECT_EQ(report.at("suites").at(0).at("seed"), "3");
+}
+
+TEST_F(CheckCommandTest, CorpusOutWritesTheBytesOfEveryCaseAgainstTheReference) {
+  const std::string dir = File("corpus_all");
+  std::filesystem::remove_all(dir);
+  const std::string json_path = File("corpus_all.json");
+  EXPECT_EQ(Check({"--all", "--corpus_out", dir, "--json", json_path}), 0)
+      << err();
+  EXPECT_THAT(err(), HasSubstr("greeting: wrote "));
+  // The reference greets with "hello" over TCP (SPEC.md): passing cases
+  // are written too, each piece in its own file.
+  EXPECT_EQ(Read(absl::StrCat(dir, "/greeting/tcp-greeting-received-1")),
+            "hello");
+  size_t received = 0;
+  size_t sent = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(
+           absl::StrCat(dir, "/greeting"))) {
+    const std::string name = entry.path().filename().string();
+    received += name.find("-received-") != std::string::npos;
+    sent += name.find("-sent-") != std::string::npos;
+    EXPECT_GT(entry.file_size(), 0u) << name;
+  }
+  EXPECT_GE(received, 4u);
+  EXPECT_GE(sent, 1u);
+  // The reports still leave passing cases' wire logs out.
+  const json report = json::parse(Read(json_path));
+  for (const json& c : report.at("suites").at(0).at("cases")) {
+    if (c.at("verdict") == "PASS") EXPECT_FALSE(c.contains("wire_log")) << c;
+  }
+}
+
+TEST_F(CheckCommandTest, UnwritableCorpusOutIsAHarnessError) {
+  const std::string target = Serve({});
+  const std::string blocker = Write("corpus_blocker", "a file, not a folder");
+  EXPECT_EQ(Check(With({"greeting", absl::StrCat("tcp://", target),
+                        "--corpus_out", absl::StrCat(blocker, "/sub")})),
+            2);
+  EXPECT_THAT(err(), HasSubstr("--corpus_out: cannot create"));
 }
 
 TEST_F(CheckCommandTest, AllOnIpv6UsesTheIpv6Loopback) {

@@ -14,7 +14,14 @@ bool AbslParseFlag(absl::string_view text, Seconds* seconds,
       *error = "expected a non-negative number of seconds";
       return false;
     }
-    seconds->value = absl::Seconds(decimal);
+    // absl::Seconds saturates: 1e49 would become the infinite duration,
+    // which prints as "inf" and, like "inf" itself, is not accepted back.
+    const absl::Duration value = absl::Seconds(decimal);
+    if (value == absl::InfiniteDuration()) {
+      *error = "too many seconds";
+      return false;
+    }
+    seconds->value = value;
     return true;
   }
   absl::Duration duration;
@@ -24,6 +31,10 @@ bool AbslParseFlag(absl::string_view text, Seconds* seconds,
   }
   if (duration < absl::ZeroDuration()) {
     *error = "the duration must not be negative";
+    return false;
+  }
+  if (duration == absl::InfiniteDuration()) {
+    *error = "the duration must be finite";
     return false;
   }
   seconds->value = duration;

@@ -11,7 +11,9 @@ namespace wirecheck::cli {
 
 // A duration written either as decimal seconds, the way ping and other
 // classic tools take them ("1", "0.2"), or as an abseil duration ("200ms",
-// "1m30s"). Negative values are rejected.
+// "1m30s"). Negative and infinite values (and decimals too large for an
+// absl::Duration) are rejected, so every accepted value prints
+// (AbslUnparseFlag) as text that parses back to it.
 struct Seconds {
   absl::Duration value;
 };
