@@ -52,6 +52,33 @@ TEST_P(DatagramBehaviourTest, ReceiverLearnsTheSendersAddress) {
   EXPECT_EQ(reply.from, server_->local_address());
 }
 
+TEST_P(DatagramBehaviourTest, BatchesSendInOrderAndReceiveWhatIsWaiting) {
+  const SocketAddress to = server_->local_address();
+  const OutgoingDatagram batch[] = {
+      {"first", to}, {"second", to}, {"a third, too long for its buffer", to}};
+  ASSERT_THAT(client_->SendBatch(batch), testing::IsOkAndHolds(3u));
+
+  char first[16];
+  ASSERT_OK_AND_ASSIGN(ReceivedDatagram datagram,
+                       server_->ReceiveFrom(absl::MakeSpan(first), Soon()));
+  EXPECT_EQ(absl::string_view(first, datagram.size), "first");
+  char second[16];
+  char third[8];
+  const absl::Span<char> buffers[] = {absl::MakeSpan(second),
+                                      absl::MakeSpan(third)};
+  ReceivedDatagram received[2];
+  ASSERT_THAT(server_->ReceiveBatch(buffers, absl::MakeSpan(received)),
+              testing::IsOkAndHolds(2u));
+
+  EXPECT_EQ(absl::string_view(second, received[0].size), "second");
+  EXPECT_EQ(received[0].from.port(), client_->local_address().port());
+  EXPECT_TRUE(received[1].truncated());
+  EXPECT_EQ(received[1].wire_size, 32u);
+  EXPECT_EQ(absl::string_view(third, received[1].size), "a third,");
+  EXPECT_THAT(server_->ReceiveBatch(buffers, absl::MakeSpan(received)),
+              testing::IsOkAndHolds(0u));
+}
+
 TEST_P(DatagramBehaviourTest, EmptyDatagramIsStillADatagram) {
   ASSERT_OK(client_->SendTo("", server_->local_address()));
   char buffer[8];

@@ -117,6 +117,12 @@ struct ReceivedDatagram {
   bool truncated() const { return wire_size > size; }
 };
 
+// One datagram to send with DatagramSocket::SendBatch.
+struct OutgoingDatagram {
+  absl::string_view data;
+  SocketAddress to;
+};
+
 // A datagram socket (UDP). Not thread-safe.
 class DatagramSocket : public Waitable {
  public:
@@ -133,6 +139,23 @@ class DatagramSocket : public Waitable {
   // ("Connection refused") on a connected socket whose peer has no listener.
   virtual absl::StatusOr<ReceivedDatagram> ReceiveFrom(absl::Span<char> buffer,
                                                        absl::Time deadline) = 0;
+
+  // Receives the datagrams already waiting, without blocking, up to one per
+  // buffer (one recvmmsg(2) on real sockets): datagram i is stored in
+  // buffers[i] and described by datagrams[i], which must be as long as
+  // `buffers`. Returns how many were received, 0 when none was waiting.
+  // Errors: those of ReceiveFrom, when the first datagram fails; an error
+  // after some were received is reported by the next call.
+  virtual absl::StatusOr<size_t> ReceiveBatch(
+      absl::Span<const absl::Span<char>> buffers,
+      absl::Span<ReceivedDatagram> datagrams);
+
+  // Sends `datagrams` in order (one sendmmsg(2) on real sockets) and returns
+  // how many were sent before the first that could not be: fewer than all
+  // when one failed, which the caller may skip or retry. Errors: those of
+  // SendTo, when the first datagram fails.
+  virtual absl::StatusOr<size_t> SendBatch(
+      absl::Span<const OutgoingDatagram> datagrams);
 
   // Fixes the peer (connect(2) on UDP): only its datagrams are received and
   // ICMP errors from it are reported by ReceiveFrom.

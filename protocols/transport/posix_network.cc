@@ -227,6 +227,10 @@ class PosixListener : public Listener {
 
 class PosixDatagramSocket : public DatagramSocket {
  public:
+  // Datagrams one recvmmsg/sendmmsg call moves at most; larger batches take
+  // several calls.
+  static constexpr size_t kMaxBatch = 64;
+
   PosixDatagramSocket(int fd, Clock& clock)
       : fd_(fd), clock_(clock), local_(LocalAddressOf(fd)) {}
   ~PosixDatagramSocket() override { Close(); }
@@ -276,6 +280,78 @@ class PosixDatagramSocket : public DatagramSocket {
       RETURN_IF_ERROR(WaitReady(fd_, POLLIN, deadline, clock_, "receive",
                                 connected_ ? peer_ : local_));
     }
+  }
+
+  absl::StatusOr<size_t> ReceiveBatch(
+      absl::Span<const absl::Span<char>> buffers,
+      absl::Span<ReceivedDatagram> datagrams) override {
+    if (fd_ < 0) return Closed("receive");
+    const size_t count =
+        std::min({buffers.size(), datagrams.size(), kMaxBatch});
+    if (count == 0) return 0;
+    mmsghdr messages[kMaxBatch];
+    iovec io[kMaxBatch];
+    sockaddr_storage from[kMaxBatch];
+    for (size_t i = 0; i < count; ++i) {
+      io[i] = {buffers[i].data(), buffers[i].size()};
+      messages[i] = {};
+      messages[i].msg_hdr.msg_name = &from[i];
+      messages[i].msg_hdr.msg_namelen = sizeof(from[i]);
+      messages[i].msg_hdr.msg_iov = &io[i];
+      messages[i].msg_hdr.msg_iovlen = 1;
+    }
+    for (;;) {
+      // MSG_TRUNC: msg_len is each datagram's real length, as in ReceiveFrom.
+      const int n = recvmmsg(fd_, messages, static_cast<unsigned>(count),
+                             MSG_DONTWAIT | MSG_TRUNC, nullptr);
+      if (n >= 0) {
+        for (int i = 0; i < n; ++i) {
+          ReceivedDatagram& datagram = datagrams[i];
+          datagram.from = SocketAddress::FromSockaddr(
+              reinterpret_cast<sockaddr*>(&from[i]),
+              messages[i].msg_hdr.msg_namelen);
+          datagram.wire_size = messages[i].msg_len;
+          datagram.size = std::min(datagram.wire_size, buffers[i].size());
+        }
+        return static_cast<size_t>(n);
+      }
+      if (errno == EINTR) continue;
+      if (WouldBlock(errno)) return 0;
+      return SocketError("receive", connected_ ? peer_ : local_, errno);
+    }
+  }
+
+  absl::StatusOr<size_t> SendBatch(
+      absl::Span<const OutgoingDatagram> datagrams) override {
+    if (fd_ < 0) return Closed("send");
+    size_t sent = 0;
+    while (sent < datagrams.size()) {
+      const size_t count = std::min(datagrams.size() - sent, kMaxBatch);
+      mmsghdr messages[kMaxBatch];
+      iovec io[kMaxBatch];
+      for (size_t i = 0; i < count; ++i) {
+        const OutgoingDatagram& datagram = datagrams[sent + i];
+        io[i] = {const_cast<char*>(datagram.data.data()), datagram.data.size()};
+        messages[i] = {};
+        if (!connected_ || datagram.to != peer_) {
+          messages[i].msg_hdr.msg_name =
+              const_cast<sockaddr*>(datagram.to.sockaddr_ptr());
+          messages[i].msg_hdr.msg_namelen = datagram.to.sockaddr_length();
+        }
+        messages[i].msg_hdr.msg_iov = &io[i];
+        messages[i].msg_hdr.msg_iovlen = 1;
+      }
+      const int n = sendmmsg(fd_, messages, static_cast<unsigned>(count),
+                             MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if (sent > 0) return sent;
+        return SocketError("send", datagrams[sent].to, errno);
+      }
+      sent += static_cast<size_t>(n);
+      if (static_cast<size_t>(n) < count) break;
+    }
+    return sent;
   }
 
   absl::Status Connect(const SocketAddress& peer) override {
@@ -380,6 +456,19 @@ absl::StatusOr<std::unique_ptr<Stream>> PosixNetwork::Connect(
   }
   RETURN_IF_ERROR(SetIntOption(fd.get(), IPPROTO_TCP, TCP_NODELAY, 1,
                                "TCP_NODELAY", remote));
+  return std::make_unique<PosixStream>(fd.release(), clock_, remote);
+}
+
+absl::StatusOr<std::unique_ptr<Stream>> PosixNetwork::StartConnect(
+    const SocketAddress& remote) {
+  ASSIGN_OR_RETURN(const int raw_fd, OpenSocket(remote, SOCK_STREAM));
+  ScopedFd fd(raw_fd);
+  RETURN_IF_ERROR(SetIntOption(fd.get(), IPPROTO_TCP, TCP_NODELAY, 1,
+                               "TCP_NODELAY", remote));
+  if (connect(fd.get(), remote.sockaddr_ptr(), remote.sockaddr_length()) != 0 &&
+      errno != EINPROGRESS) {
+    return SocketError("connect", remote, errno);
+  }
   return std::make_unique<PosixStream>(fd.release(), clock_, remote);
 }
 

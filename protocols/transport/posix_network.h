@@ -30,6 +30,15 @@ class PosixNetwork : public Network {
       const SocketAddress& local, const DatagramOptions& options) override;
   absl::StatusOr<std::vector<NetworkInterface>> Interfaces() override;
 
+  // Starts connecting to `remote` without waiting (for load generators that
+  // keep thousands of connects in flight) and returns the stream at once.
+  // Until the connect ends, reads and writes would block; then the stream
+  // turns readable and writable, and a failed connect is the first Read's
+  // or Write's error (UNAVAILABLE "Connection refused"). Errors: those known
+  // at once (no route, no free port).
+  absl::StatusOr<std::unique_ptr<Stream>> StartConnect(
+      const SocketAddress& remote);
+
  private:
   Clock& clock_;
 };

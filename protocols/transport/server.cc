@@ -1,10 +1,13 @@
 #include "protocols/transport/server.h"
 
+#include <algorithm>
 #include <iostream>
+#include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "absl/types/span.h"
 #include "protocols/common/status_macros.h"
 
 namespace wirecheck {
@@ -15,7 +18,11 @@ namespace {
 constexpr size_t kReadChunk = 64 * 1024;
 constexpr int kMaxReadsPerEvent = 16;
 constexpr int kMaxAcceptsPerEvent = 64;
-constexpr int kMaxDatagramsPerEvent = 64;
+// Datagrams are received and their replies sent in batches of this many
+// (one recvmmsg and one sendmmsg on real sockets), up to
+// kMaxDatagramBatchesPerEvent batches per readiness callback.
+constexpr size_t kDatagramBatch = 32;
+constexpr int kMaxDatagramBatchesPerEvent = 4;
 // Larger than any UDP payload (65,527 bytes over IPv6), so nothing is cut.
 constexpr size_t kDatagramBuffer = 65536;
 
@@ -24,6 +31,90 @@ bool WouldBlock(const absl::Status& status) {
 }
 
 }  // namespace
+
+// The socket services see in OnDatagram. While a batch is dispatched
+// (between Begin() and Flush()), SendTo() copies the reply and returns OK,
+// and Flush() sends every reply of the batch in one SendBatch call; a reply
+// the socket refuses is lost, as UDP replies may be. Outside a batch (a
+// service's timer replying later) and for everything else, calls go
+// straight to the real socket.
+class Server::ReplyBatch : public DatagramSocket {
+ public:
+  explicit ReplyBatch(DatagramSocket& socket) : socket_(socket) {}
+
+  int fd() const override { return socket_.fd(); }
+
+  absl::Status SendTo(absl::string_view data,
+                      const SocketAddress& to) override {
+    if (!batching_) return socket_.SendTo(data, to);
+    if (queued_ == kDatagramBatch) Send();
+    if (queued_ == replies_.size()) replies_.emplace_back();
+    replies_[queued_].data.assign(data.data(), data.size());
+    replies_[queued_].to = to;
+    ++queued_;
+    return absl::OkStatus();
+  }
+
+  void Begin() { batching_ = true; }
+
+  // Sends the queued replies and ends the batch.
+  void Flush() {
+    Send();
+    batching_ = false;
+  }
+
+  absl::StatusOr<ReceivedDatagram> ReceiveFrom(absl::Span<char> buffer,
+                                               absl::Time deadline) override {
+    return socket_.ReceiveFrom(buffer, deadline);
+  }
+  absl::Status Connect(const SocketAddress& peer) override {
+    return socket_.Connect(peer);
+  }
+  absl::Status EnableBroadcast() override { return socket_.EnableBroadcast(); }
+  absl::Status JoinMulticastGroup(const SocketAddress& group,
+                                  uint32_t interface_index) override {
+    return socket_.JoinMulticastGroup(group, interface_index);
+  }
+  absl::Status SetMulticastInterface(uint32_t interface_index) override {
+    return socket_.SetMulticastInterface(interface_index);
+  }
+  absl::Status SetMulticastLoopback(bool enabled) override {
+    return socket_.SetMulticastLoopback(enabled);
+  }
+  SocketAddress local_address() const override {
+    return socket_.local_address();
+  }
+  void Close() override { socket_.Close(); }
+
+ private:
+  struct Reply {
+    std::string data;
+    SocketAddress to;
+  };
+
+  // Sends the queued replies, skipping any the socket refuses.
+  void Send() {
+    outgoing_.clear();
+    for (size_t i = 0; i < queued_; ++i) {
+      outgoing_.push_back({replies_[i].data, replies_[i].to});
+    }
+    absl::Span<const OutgoingDatagram> left = absl::MakeConstSpan(outgoing_);
+    while (!left.empty()) {
+      absl::StatusOr<size_t> sent = socket_.SendBatch(left);
+      left.remove_prefix(sent.ok() ? std::max<size_t>(*sent, 1) : 1);
+    }
+    queued_ = 0;
+  }
+
+  DatagramSocket& socket_;
+  bool batching_ = false;
+  // The first queued_ are this batch's; all are kept between batches so
+  // their strings' storage is reused.
+  std::vector<Reply> replies_;
+  size_t queued_ = 0;
+  std::vector<OutgoingDatagram> outgoing_;
+};
+
 
 LogSink StderrLogSink() {
   return [](absl::string_view line) {
@@ -293,6 +384,7 @@ absl::StatusOr<SocketAddress> Server::ServeDatagrams(
   auto entry = std::make_unique<DatagramEndpoint>();
   ASSIGN_OR_RETURN(entry->socket, network_.OpenDatagram(address, options));
   entry->service = &service;
+  entry->replies = std::make_unique<ReplyBatch>(*entry->socket);
   RETURN_IF_ERROR(service.OnBound(*entry->socket));
   DatagramEndpoint* raw = entry.get();
   RETURN_IF_ERROR(loop_.Watch(*raw->socket, kReadable,
@@ -351,20 +443,30 @@ void Server::AcceptReady(StreamListener& entry) {
 }
 
 void Server::DatagramReady(DatagramEndpoint& endpoint) {
-  datagram_buffer_.resize(kDatagramBuffer);
-  for (int i = 0; i < kMaxDatagramsPerEvent; ++i) {
-    absl::StatusOr<ReceivedDatagram> datagram = endpoint.socket->ReceiveFrom(
-        absl::MakeSpan(datagram_buffer_), absl::InfinitePast());
-    if (!datagram.ok()) {
-      // ICMP errors from earlier replies surface here; they concern that
-      // client only.
-      if (!WouldBlock(datagram.status())) continue;
-      return;
+  if (datagram_buffers_.empty()) {
+    datagram_storage_.resize(kDatagramBatch * kDatagramBuffer);
+    for (size_t i = 0; i < kDatagramBatch; ++i) {
+      datagram_buffers_.push_back(absl::MakeSpan(
+          datagram_storage_.data() + i * kDatagramBuffer, kDatagramBuffer));
     }
-    ++stats_.datagrams_received;
-    endpoint.service->OnDatagram(
-        *endpoint.socket, *datagram,
-        absl::string_view(datagram_buffer_.data(), datagram->size));
+    received_.resize(kDatagramBatch);
+  }
+  for (int batch = 0; batch < kMaxDatagramBatchesPerEvent; ++batch) {
+    absl::StatusOr<size_t> count = endpoint.socket->ReceiveBatch(
+        datagram_buffers_, absl::MakeSpan(received_));
+    // ICMP errors from earlier replies surface here; they concern that
+    // client only.
+    if (!count.ok()) continue;
+    if (*count == 0) return;
+    stats_.datagrams_received += *count;
+    endpoint.replies->Begin();
+    for (size_t i = 0; i < *count; ++i) {
+      endpoint.service->OnDatagram(
+          *endpoint.replies, received_[i],
+          absl::string_view(datagram_buffers_[i].data(), received_[i].size));
+    }
+    endpoint.replies->Flush();
+    if (*count < kDatagramBatch) return;
   }
 }
 

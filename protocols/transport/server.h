@@ -115,9 +115,13 @@ class DatagramService {
   // it (goodbyes).
   virtual void OnShutdown(DatagramSocket& socket) {}
 
-  // One datagram arrived on `socket`; reply with socket.SendTo(). `payload`
-  // is the whole datagram unless datagram.truncated(), which the server's
-  // 64 KiB buffer makes impossible for UDP.
+  // One datagram arrived; reply with socket.SendTo(). `payload` is the
+  // whole datagram unless datagram.truncated(), which the server's 64 KiB
+  // buffer makes impossible for UDP. Datagrams come in batches, and the
+  // replies made during this call leave with the rest of the batch's (one
+  // sendmmsg): SendTo queues a copy and returns OK, and a reply the socket
+  // then refuses is lost, as a UDP reply may be. `socket` lives as long as
+  // the server; used later (a delayed reply), it sends at once.
   virtual void OnDatagram(DatagramSocket& socket,
                           const ReceivedDatagram& datagram,
                           absl::string_view payload) = 0;
@@ -172,6 +176,7 @@ class Server {
 
  private:
   class ServerConnection;
+  class ReplyBatch;
   struct StreamListener {
     std::unique_ptr<Listener> listener;
     StreamSessionFactory factory;
@@ -179,6 +184,7 @@ class Server {
   struct DatagramEndpoint {
     std::unique_ptr<DatagramSocket> socket;
     DatagramService* service;
+    std::unique_ptr<ReplyBatch> replies;
   };
 
   void AcceptReady(StreamListener& listener);
@@ -202,7 +208,10 @@ class Server {
   EventLoop::TimerId grace_timer_ = 0;
   std::function<void()> shutdown_done_;
   absl::Time last_limit_log_ = absl::InfinitePast();
-  std::string datagram_buffer_;
+  // One receive batch: kDatagramBatch buffers carved from one allocation.
+  std::vector<char> datagram_storage_;
+  std::vector<absl::Span<char>> datagram_buffers_;
+  std::vector<ReceivedDatagram> received_;
 };
 
 }  // namespace wirecheck
