@@ -364,17 +364,28 @@ void Server::Log(absl::string_view line) const {
   if (options_.log) options_.log(line);
 }
 
+SocketAddress Server::NextBindAddress(const SocketAddress& asked) const {
+  if (bound_.size() < options_.bind_like.size()) {
+    return options_.bind_like[bound_.size()];
+  }
+  return asked;
+}
+
 absl::StatusOr<SocketAddress> Server::ServeStream(
     const SocketAddress& address, StreamSessionFactory factory,
     const ListenOptions& options) {
   auto entry = std::make_unique<StreamListener>();
-  ASSIGN_OR_RETURN(entry->listener, network_.Listen(address, options));
+  ListenOptions listen_options = options;
+  listen_options.reuse_port |= options_.reuse_port;
+  ASSIGN_OR_RETURN(entry->listener,
+                   network_.Listen(NextBindAddress(address), listen_options));
   entry->factory = std::move(factory);
   StreamListener* raw = entry.get();
   RETURN_IF_ERROR(loop_.Watch(*raw->listener, kReadable,
                               [this, raw](uint32_t) { AcceptReady(*raw); }));
   const SocketAddress bound = raw->listener->local_address();
   listeners_.push_back(std::move(entry));
+  bound_.push_back(bound);
   return bound;
 }
 
@@ -382,7 +393,10 @@ absl::StatusOr<SocketAddress> Server::ServeDatagrams(
     const SocketAddress& address, DatagramService& service,
     const DatagramOptions& options) {
   auto entry = std::make_unique<DatagramEndpoint>();
-  ASSIGN_OR_RETURN(entry->socket, network_.OpenDatagram(address, options));
+  DatagramOptions socket_options = options;
+  socket_options.reuse_port |= options_.reuse_port;
+  ASSIGN_OR_RETURN(entry->socket, network_.OpenDatagram(
+                                      NextBindAddress(address), socket_options));
   entry->service = &service;
   entry->replies = std::make_unique<ReplyBatch>(*entry->socket);
   RETURN_IF_ERROR(service.OnBound(*entry->socket));
@@ -391,6 +405,7 @@ absl::StatusOr<SocketAddress> Server::ServeDatagrams(
                               [this, raw](uint32_t) { DatagramReady(*raw); }));
   const SocketAddress bound = raw->socket->local_address();
   datagram_endpoints_.push_back(std::move(entry));
+  bound_.push_back(bound);
   return bound;
 }
 

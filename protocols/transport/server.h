@@ -45,6 +45,15 @@ struct ServerOptions {
   // to be sent to it, and resumes below half: a client that sends but never
   // reads cannot make the server buffer without bound.
   size_t max_pending_output = 1 << 20;
+  // SO_REUSEPORT on every listener and datagram socket, so servers on
+  // several loops (one per core) share the ports and the kernel spreads the
+  // load over them.
+  bool reuse_port = false;
+  // For such a second server: the n-th ServeStream or ServeDatagrams binds
+  // bind_like[n] (port included) instead of the address it is given, so the
+  // same set-up code run on it binds exactly the first server's
+  // bound_addresses(), ephemeral ports too.
+  std::vector<SocketAddress> bind_like;
   LogSink log = StderrLogSink();
 };
 
@@ -167,6 +176,8 @@ class Server {
   // (on the loop thread) once none is left.
   void Shutdown(absl::Duration grace, std::function<void()> done);
 
+  // Every address bound by ServeStream and ServeDatagrams, in call order.
+  const std::vector<SocketAddress>& bound_addresses() const { return bound_; }
   size_t open_connections() const { return connections_.size(); }
   const ServerStats& stats() const { return stats_; }
   const ServerOptions& options() const { return options_; }
@@ -187,6 +198,8 @@ class Server {
     std::unique_ptr<ReplyBatch> replies;
   };
 
+  // Where the next ServeStream/ServeDatagrams binds (see bind_like).
+  SocketAddress NextBindAddress(const SocketAddress& asked) const;
   void AcceptReady(StreamListener& listener);
   void DatagramReady(DatagramEndpoint& endpoint);
   // Called by a connection once closed; deletes it after the current
@@ -198,6 +211,7 @@ class Server {
   Network& network_;
   const ServerOptions options_;
   ServerStats stats_;
+  std::vector<SocketAddress> bound_;
   std::vector<std::unique_ptr<StreamListener>> listeners_;
   std::vector<std::unique_ptr<DatagramEndpoint>> datagram_endpoints_;
   std::vector<std::unique_ptr<DatagramService>> owned_services_;

@@ -152,15 +152,15 @@ int RunServeDiscovery(const Invocation& invocation) {
   }
   return ServeUntilSignalled(
       "serve discovery", ServerOptionsFromFlags(),
-      [&](Server& server, EventLoop&) -> absl::Status {
+      [&](Server& server, EventLoop&, std::ostream& out) -> absl::Status {
         absl::StatusOr<discovery::StartedResponder> started =
             discovery::StartResponder(server, RealNetwork(), options, bind);
         if (!started.ok()) return started.status();
         for (const SocketAddress& address : started->addresses) {
-          *invocation.out << "listening on udp://" << address.ToString() << "\n";
+          out << "listening on udp://" << address.ToString() << "\n";
         }
         for (const ServiceRecord& record : options.records) {
-          *invocation.out << "advertising " << record.service << " \""
+          out << "advertising " << record.service << " \""
                           << record.instance << "\" port " << record.port << "\n";
         }
         return absl::OkStatus();
@@ -337,7 +337,8 @@ const bool registered_serve = RegisterCommand({
             "responders on one machine share the port.",
     .flag_prefix = "serve_discovery_",
     .flags = WithServeFlags({"name", "service", "port", "attr", "listen",
-                             "interval", "legacy", "seed", "announce"}),
+                             "interval", "legacy", "seed", "announce"},
+                            /*threads=*/false),
     .repeatable_flags = {"service", "attr", "announce"},
     .run = RunServeDiscovery,
 });

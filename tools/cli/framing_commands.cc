@@ -84,7 +84,7 @@ int RunServeEcho(const Invocation& invocation) {
   std::ostream& out = *invocation.out;
   return ServeUntilSignalled(
       name, ServerOptionsFromFlags(),
-      [&](Server& server, EventLoop&) -> absl::Status {
+      [&](Server& server, EventLoop&, std::ostream& out) -> absl::Status {
         for (const SocketAddress& address : *addresses) {
           absl::StatusOr<std::map<Transport, SocketAddress>> bound =
               framing::StartEchoServer(server, address, variant, options);

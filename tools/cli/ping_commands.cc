@@ -206,15 +206,15 @@ int RunServePing(const Invocation& invocation) {
   });
   return ServeUntilSignalled(
       "serve ping", ServerOptionsFromFlags(),
-      [&](Server& server, EventLoop&) -> absl::Status {
+      [&](Server& server, EventLoop&, std::ostream& out) -> absl::Status {
         for (const SocketAddress& address : *addresses) {
           absl::StatusOr<SocketAddress> bound =
               ping::ServePing(server, options, address);
           if (!bound.ok()) return bound.status();
-          *invocation.out << "listening on udp://" << bound->ToString() << "\n";
+          out << "listening on udp://" << bound->ToString() << "\n";
         }
         if (!options.faults.empty()) {
-          *invocation.out << "simulating faults on replies: " << options.faults
+          out << "simulating faults on replies: " << options.faults
                           << " (seed " << options.seed << ")\n";
         }
         return absl::OkStatus();

@@ -19,12 +19,16 @@
 namespace wirecheck::cli {
 
 // The flags every serve command accepts (defined once, in serve_util.cc):
-// --idle_timeout, --max_connections, --grace. A function, not a global, so
-// commands registering during static initialisation never see it empty.
+// --idle_timeout, --max_connections, --linger, --grace, --threads. A
+// function, not a global, so commands registering during static
+// initialisation never see it empty.
 const std::vector<std::string>& ServeFlags();
 
-// `own` followed by ServeFlags(): a serve command's whole flag list.
-std::vector<std::string> WithServeFlags(std::vector<std::string> own);
+// `own` followed by ServeFlags(): a serve command's whole flag list. A
+// service that cannot run as several copies (discovery: each would announce)
+// passes threads = false and has no --threads.
+std::vector<std::string> WithServeFlags(std::vector<std::string> own,
+                                        bool threads = true);
 
 // ServerOptions from the shared serve flags.
 ServerOptions ServerOptionsFromFlags();
@@ -35,16 +39,22 @@ ServerOptions ServerOptionsFromFlags();
 absl::StatusOr<std::vector<SocketAddress>> ParseListenAddresses(
     const std::string& text);
 
+// Binds a serve command's services on `server` and prints where it listens
+// on `out`.
+using ServeSetup = std::function<absl::Status(Server& server, EventLoop& loop,
+                                              std::ostream& out)>;
+
 // Runs a server until SIGINT or SIGTERM. Makes a PosixEventLoop and a Server
-// on the real network with `options`, calls `setup` to bind (it prints where
-// it listens on `out`), then serves. On a signal it stops accepting, lets
-// open connections finish for the --grace period, and returns kExitSuccess.
-// A setup error is printed on `err` as "wirecheck <name>: <status>" and
-// gives kExitUsage.
-int ServeUntilSignalled(
-    const std::string& name, ServerOptions options,
-    const std::function<absl::Status(Server& server, EventLoop& loop)>& setup,
-    std::ostream& out, std::ostream& err);
+// on the real network with `options`, calls `setup` to bind, then serves.
+// With --threads=N it makes N loops, each on its own thread with its own
+// Server, runs `setup` on each (printing only the first's lines) with the
+// ports shared through SO_REUSEPORT, and serves on all. On a signal every
+// server stops accepting, lets open connections finish for the --grace
+// period, and this returns kExitSuccess. A setup error is printed on `err`
+// as "wirecheck <name>: <status>" and gives kExitUsage.
+int ServeUntilSignalled(const std::string& name, ServerOptions options,
+                        const ServeSetup& setup, std::ostream& out,
+                        std::ostream& err);
 
 }  // namespace wirecheck::cli
 

@@ -4,7 +4,11 @@
 
 #include <sstream>
 #include <thread>
+#include <vector>
 
+#include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "protocols/common/status_macros.h"
@@ -12,6 +16,8 @@
 #include "protocols/transport/posix_network.h"
 #include "protocols/transport/stream_util.h"
 #include "tools/cli/command.h"
+
+ABSL_DECLARE_FLAG(int, threads);
 
 namespace wirecheck::cli {
 namespace {
@@ -49,7 +55,7 @@ TEST(ServeUntilSignalledTest, ServesUntilSigtermThenExitsCleanly) {
   std::thread client;
   const int code = ServeUntilSignalled(
       "serve hello", ServerOptions(),
-      [&](Server& server, EventLoop& loop) -> absl::Status {
+      [&](Server& server, EventLoop& loop, std::ostream&) -> absl::Status {
         ASSIGN_OR_RETURN(
             SocketAddress address,
             server.ServeStream(SocketAddress::Loopback(AddressFamily::kIPv4, 0),
@@ -75,11 +81,56 @@ TEST(ServeUntilSignalledTest, ServesUntilSigtermThenExitsCleanly) {
   EXPECT_EQ(reply, "hi\n");
 }
 
+TEST(ServeUntilSignalledTest, ThreadsRunTheSetupOnEachLoopOnTheSamePorts) {
+  absl::SetFlag(&FLAGS_threads, 2);
+  std::ostringstream out, err;
+  std::vector<SocketAddress> bound;
+  std::vector<std::string> replies;
+  std::thread client;
+  const int code = ServeUntilSignalled(
+      "serve hello", ServerOptions(),
+      [&](Server& server, EventLoop& loop, std::ostream& banner) -> absl::Status {
+        ASSIGN_OR_RETURN(
+            SocketAddress address,
+            server.ServeStream(SocketAddress::Loopback(AddressFamily::kIPv4, 0),
+                               [] { return std::make_unique<HelloSession>(); }));
+        banner << "listening on " << address.ToString() << "\n";
+        bound.push_back(address);
+        if (bound.size() > 1) return absl::OkStatus();
+        loop.Post([address, &replies, &client] {
+          client = std::thread([address, &replies] {
+            for (int i = 0; i < 20; ++i) {
+              auto stream = RealNetwork().Connect(
+                  address, RealClock().Now() + absl::Seconds(5));
+              if (!stream.ok()) break;
+              replies.push_back(ReadToEnd(**stream, 64,
+                                          RealClock().Now() + absl::Seconds(5))
+                                    .bytes);
+            }
+            kill(getpid(), SIGTERM);
+          });
+        });
+        return absl::OkStatus();
+      },
+      out, err);
+  client.join();
+  absl::SetFlag(&FLAGS_threads, 1);
+
+  EXPECT_EQ(code, kExitSuccess) << err.str();
+  ASSERT_EQ(bound.size(), 2u);
+  EXPECT_EQ(bound[0], bound[1]);
+  EXPECT_THAT(replies, ::testing::Each(std::string("hi\n")));
+  EXPECT_EQ(replies.size(), 20u);
+  // Only the first loop's set-up speaks.
+  EXPECT_EQ(out.str(), absl::StrCat("listening on ", bound[0].ToString(),
+                                    "\nserving on 2 threads\n"));
+}
+
 TEST(ServeUntilSignalledTest, SetupErrorsAreReportedAsUsageErrors) {
   std::ostringstream out, err;
   const int code = ServeUntilSignalled(
       "serve nothing", ServerOptions(),
-      [](Server&, EventLoop&) {
+      [](Server&, EventLoop&, std::ostream&) {
         return absl::UnavailableError("bind 127.0.0.1:1: Permission denied");
       },
       out, err);

@@ -76,14 +76,14 @@ int RunServe(Service service, const Invocation& invocation) {
                                           : FLAGS_serve_daytime_unsynchronized)};
   return ServeUntilSignalled(
       name, ServerOptionsFromFlags(),
-      [&](Server& server, EventLoop&) -> absl::Status {
+      [&](Server& server, EventLoop&, std::ostream& out) -> absl::Status {
         for (const SocketAddress& address : *addresses) {
           absl::StatusOr<std::map<Transport, SocketAddress>> bound =
               timeproto::ServeTime(server, RealClock(), options, address,
                                    transport != "udp", transport != "tcp");
           if (!bound.ok()) return bound.status();
           for (const auto& [bound_transport, bound_address] : *bound) {
-            *invocation.out << "listening on " << TransportName(bound_transport)
+            out << "listening on " << TransportName(bound_transport)
                             << "://" << bound_address.ToString() << "\n";
           }
         }
