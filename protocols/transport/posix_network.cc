@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <ctime>
 #include <map>
+#include <optional>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -97,7 +98,7 @@ SocketAddress LocalAddressOf(int fd) {
 class PosixStream : public Stream {
  public:
   PosixStream(int fd, Clock& clock, SocketAddress peer)
-      : fd_(fd), clock_(clock), local_(LocalAddressOf(fd)), peer_(peer) {}
+      : fd_(fd), clock_(clock), peer_(peer) {}
   ~PosixStream() override { Close(); }
 
   int fd() const override { return fd_; }
@@ -160,7 +161,12 @@ class PosixStream : public Stream {
     Close();
   }
 
-  SocketAddress local_address() const override { return local_; }
+  // Looked up when first asked: most connections never ask, and a server
+  // accepting tens of thousands a second saves a getsockname() on each.
+  SocketAddress local_address() const override {
+    if (!local_.has_value() && fd_ >= 0) local_ = LocalAddressOf(fd_);
+    return local_.value_or(SocketAddress());
+  }
   SocketAddress peer_address() const override { return peer_; }
 
  private:
@@ -171,7 +177,7 @@ class PosixStream : public Stream {
 
   int fd_;
   Clock& clock_;
-  const SocketAddress local_;
+  mutable std::optional<SocketAddress> local_;
   const SocketAddress peer_;
   bool read_shut_ = false;
   bool write_shut_ = false;
@@ -196,8 +202,7 @@ class PosixListener : public Listener {
       const int fd = accept4(fd_, reinterpret_cast<sockaddr*>(&storage),
                              &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd >= 0) {
-        const int one = 1;
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        // TCP_NODELAY comes from the listening socket (Linux copies it).
         return std::make_unique<PosixStream>(
             fd, clock_,
             SocketAddress::FromSockaddr(reinterpret_cast<sockaddr*>(&storage),
@@ -463,8 +468,6 @@ absl::StatusOr<std::unique_ptr<Stream>> PosixNetwork::StartConnect(
     const SocketAddress& remote) {
   ASSIGN_OR_RETURN(const int raw_fd, OpenSocket(remote, SOCK_STREAM));
   ScopedFd fd(raw_fd);
-  RETURN_IF_ERROR(SetIntOption(fd.get(), IPPROTO_TCP, TCP_NODELAY, 1,
-                               "TCP_NODELAY", remote));
   if (connect(fd.get(), remote.sockaddr_ptr(), remote.sockaddr_length()) != 0 &&
       errno != EINPROGRESS) {
     return SocketError("connect", remote, errno);
@@ -482,6 +485,9 @@ absl::StatusOr<std::unique_ptr<Listener>> PosixNetwork::Listen(
     RETURN_IF_ERROR(SetIntOption(fd.get(), SOL_SOCKET, SO_REUSEPORT, 1,
                                  "SO_REUSEPORT", local));
   }
+  // Accepted streams inherit it, so Accept() needs no call of its own.
+  RETURN_IF_ERROR(SetIntOption(fd.get(), IPPROTO_TCP, TCP_NODELAY, 1,
+                               "TCP_NODELAY", local));
   if (bind(fd.get(), local.sockaddr_ptr(), local.sockaddr_length()) != 0) {
     return SocketError("bind", local, errno);
   }

@@ -12,7 +12,9 @@ namespace wirecheck {
 
 // Makes non-blocking POSIX sockets and waits on them with ppoll() until each
 // call's deadline. Streams set TCP_NODELAY, so every Write() leaves at once
-// (a conformance tester must control segment boundaries). No call raises
+// (a conformance tester must control segment boundaries). A stream's local
+// address is looked up when first asked; first asked after Close(), it is
+// unspecified. No call raises
 // SIGPIPE. IPv6 sockets are IPv6-only: bind [::] and 0.0.0.0 separately.
 // Thread-safe; the sockets it makes are not.
 class PosixNetwork : public Network {
@@ -34,8 +36,10 @@ class PosixNetwork : public Network {
   // keep thousands of connects in flight) and returns the stream at once.
   // Until the connect ends, reads and writes would block; then the stream
   // turns readable and writable, and a failed connect is the first Read's
-  // or Write's error (UNAVAILABLE "Connection refused"). Errors: those known
-  // at once (no route, no free port).
+  // or Write's error (UNAVAILABLE "Connection refused"). Unlike Connect()
+  // it leaves Nagle's algorithm on: one system call fewer per connection for
+  // clients that only read. Errors: those known at once (no route, no free
+  // port).
   absl::StatusOr<std::unique_ptr<Stream>> StartConnect(
       const SocketAddress& remote);
 
