@@ -9,7 +9,9 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "protocols/common/status_macros.h"
 #include "protocols/transport/endpoint.h"
 #include "protocols/transport/posix_event_loop.h"
@@ -62,6 +64,15 @@ ServerOptions ServerOptionsFromFlags() {
 
 absl::StatusOr<std::vector<SocketAddress>> ParseListenAddresses(
     const std::string& text) {
+  if (absl::StrContains(text, ',')) {
+    std::vector<SocketAddress> all;
+    for (absl::string_view part : absl::StrSplit(text, ',')) {
+      ASSIGN_OR_RETURN(std::vector<SocketAddress> addresses,
+                       ParseListenAddresses(std::string(part)));
+      all.insert(all.end(), addresses.begin(), addresses.end());
+    }
+    return all;
+  }
   uint32_t port = 0;
   if (absl::SimpleAtoi(text, &port)) {
     if (port > 65535) {

@@ -34,8 +34,9 @@ std::vector<std::string> WithServeFlags(std::vector<std::string> own,
 ServerOptions ServerOptionsFromFlags();
 
 // Parses a --listen value: "127.0.0.1:37", "[::]:37", "localhost:1037" (every
-// address the name resolves to), or a bare port "1037" (both 0.0.0.0 and
-// [::]). Errors: INVALID_ARGUMENT / NOT_FOUND saying what is wrong.
+// address the name resolves to), a bare port "1037" (both 0.0.0.0 and
+// [::]), or several of these separated by commas
+// ("127.0.0.1:1037,[::1]:1037"). Errors: INVALID_ARGUMENT / NOT_FOUND saying what is wrong.
 absl::StatusOr<std::vector<SocketAddress>> ParseListenAddresses(
     const std::string& text);
 

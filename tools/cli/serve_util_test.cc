@@ -43,6 +43,11 @@ TEST(ParseListenAddressesTest, AcceptsAddressesNamesAndBarePorts) {
   EXPECT_THAT(*ParseListenAddresses("1037"),
               ElementsAre(*SocketAddress::Parse("0.0.0.0:1037"),
                           *SocketAddress::Parse("[::]:1037")));
+  EXPECT_THAT(*ParseListenAddresses("127.0.0.1:1037,[::1]:1037"),
+              ElementsAre(*SocketAddress::Parse("127.0.0.1:1037"),
+                          *SocketAddress::Parse("[::1]:1037")));
+  EXPECT_THAT(ParseListenAddresses("127.0.0.1:1037,"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseListenAddresses("70000"),
               StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseListenAddresses("nowhere.invalid:1"),
