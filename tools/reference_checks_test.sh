@@ -73,6 +73,43 @@ start stopped time --transport udp --listen 127.0.0.1:0 &&
   kill "${pids[-1]}" && wait "${pids[-1]}" 2>/dev/null
 check 3 time "$stopped_address" --timeout 0.3s
 
+# load WANT-EXIT PROTOCOL TARGET [FLAGS...]: a short `wirecheck load`; on
+# success every reply must have been valid and at least one must have come.
+load() {
+  local want=$1 protocol=$2 target=$3
+  shift 3
+  "$wirecheck" load "$protocol" "$target" --duration 0.2s --json "$@" \
+    >"$TEST_TMPDIR/load.out" 2>"$TEST_TMPDIR/load.err"
+  local got=$?
+  if [[ $got -ne $want ]]; then
+    echo "FAIL: load $protocol $target $*: exit $got, want $want"
+    sed 's/^/    /' "$TEST_TMPDIR/load.out" "$TEST_TMPDIR/load.err" | tail -10
+    failures=$((failures + 1))
+  elif [[ $want -eq 0 ]] && ! grep -q '"invalid":0,' "$TEST_TMPDIR/load.out"; then
+    echo "FAIL: load $protocol $target $*: invalid replies: $(cat "$TEST_TMPDIR/load.out")"
+    failures=$((failures + 1))
+  else
+    echo "ok: load $protocol $target $* -> $got"
+  fi
+}
+
+load 0 time "$(address time tcp)"
+load 0 time "$(address time udp)"
+load 0 daytime "$(address daytime tcp)"
+load 0 ping "$(address ping udp)" --size 200
+load 0 echo "$(address line tcp)" --framing line --depth 4
+load 0 echo "$(address raw tcp)" --size 65536
+load 0 echo "$(address raw udp)"
+# A daytime server's replies are not RFC 868 times; a stopped one answers not.
+load 1 time "$(address daytime tcp)"
+load 3 time "$stopped_address" --timeout 0.05s
+# Two event loops on one port, and the whole load still answered validly.
+start threaded time --listen 127.0.0.1:0 --threads 2 &&
+  grep -q 'serving on 2 threads' "$TEST_TMPDIR/threaded.out" &&
+  load 0 time "$(address threaded tcp)" &&
+  load 0 time "$(address threaded udp)" &&
+  check 0 time "$(address threaded tcp)"
+
 if [[ $failures -gt 0 ]]; then
   echo "$failures failure(s)"
   exit 1

@@ -59,15 +59,19 @@ TEST_P(DatagramBehaviourTest, BatchesSendInOrderAndReceiveWhatIsWaiting) {
   ASSERT_THAT(client_->SendBatch(batch), testing::IsOkAndHolds(3u));
 
   char first[16];
-  ASSERT_OK_AND_ASSIGN(ReceivedDatagram datagram,
-                       server_->ReceiveFrom(absl::MakeSpan(first), Soon()));
+  const absl::Span<char> first_buffer[] = {absl::MakeSpan(first)};
+  ReceivedDatagram datagram;
+  ASSERT_THAT(server_->ReceiveBatch(first_buffer, absl::MakeSpan(&datagram, 1),
+                                    Soon()),
+              testing::IsOkAndHolds(1u));
   EXPECT_EQ(absl::string_view(first, datagram.size), "first");
   char second[16];
   char third[8];
   const absl::Span<char> buffers[] = {absl::MakeSpan(second),
                                       absl::MakeSpan(third)};
   ReceivedDatagram received[2];
-  ASSERT_THAT(server_->ReceiveBatch(buffers, absl::MakeSpan(received)),
+  ASSERT_THAT(server_->ReceiveBatch(buffers, absl::MakeSpan(received),
+                                      absl::InfinitePast()),
               testing::IsOkAndHolds(2u));
 
   EXPECT_EQ(absl::string_view(second, received[0].size), "second");
@@ -75,8 +79,22 @@ TEST_P(DatagramBehaviourTest, BatchesSendInOrderAndReceiveWhatIsWaiting) {
   EXPECT_TRUE(received[1].truncated());
   EXPECT_EQ(received[1].wire_size, 32u);
   EXPECT_EQ(absl::string_view(third, received[1].size), "a third,");
-  EXPECT_THAT(server_->ReceiveBatch(buffers, absl::MakeSpan(received)),
+  EXPECT_THAT(server_->ReceiveBatch(buffers, absl::MakeSpan(received),
+                                      absl::InfinitePast()),
               testing::IsOkAndHolds(0u));
+}
+
+TEST_P(DatagramBehaviourTest, BatchReceiveWaitsUntilItsDeadline) {
+  char buffer[16];
+  const absl::Span<char> buffers[] = {absl::MakeSpan(buffer)};
+  ReceivedDatagram datagram;
+  const absl::Time deadline =
+      harness_->clock().Now() + harness_->short_timeout();
+
+  EXPECT_THAT(server_->ReceiveBatch(buffers, absl::MakeSpan(&datagram, 1),
+                                    deadline),
+              testing::IsOkAndHolds(0u));
+  EXPECT_GE(harness_->clock().Now(), deadline);
 }
 
 TEST_P(DatagramBehaviourTest, EmptyDatagramIsStillADatagram) {

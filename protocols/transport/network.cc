@@ -6,11 +6,11 @@ namespace wirecheck {
 // the real sockets override both with recvmmsg/sendmmsg.
 absl::StatusOr<size_t> DatagramSocket::ReceiveBatch(
     absl::Span<const absl::Span<char>> buffers,
-    absl::Span<ReceivedDatagram> datagrams) {
+    absl::Span<ReceivedDatagram> datagrams, absl::Time deadline) {
   size_t received = 0;
   while (received < buffers.size() && received < datagrams.size()) {
-    absl::StatusOr<ReceivedDatagram> datagram =
-        ReceiveFrom(buffers[received], absl::InfinitePast());
+    absl::StatusOr<ReceivedDatagram> datagram = ReceiveFrom(
+        buffers[received], received == 0 ? deadline : absl::InfinitePast());
     if (!datagram.ok()) {
       if (received > 0 || absl::IsDeadlineExceeded(datagram.status())) break;
       return datagram.status();

@@ -140,15 +140,16 @@ class DatagramSocket : public Waitable {
   virtual absl::StatusOr<ReceivedDatagram> ReceiveFrom(absl::Span<char> buffer,
                                                        absl::Time deadline) = 0;
 
-  // Receives the datagrams already waiting, without blocking, up to one per
-  // buffer (one recvmmsg(2) on real sockets): datagram i is stored in
-  // buffers[i] and described by datagrams[i], which must be as long as
-  // `buffers`. Returns how many were received, 0 when none was waiting.
-  // Errors: those of ReceiveFrom, when the first datagram fails; an error
-  // after some were received is reported by the next call.
+  // Receives the datagrams waiting, up to one per buffer (one recvmmsg(2)
+  // on real sockets), waiting until `deadline` for the first when none is
+  // (a past deadline: not at all). Datagram i is stored in buffers[i] and
+  // described by datagrams[i], which must be as long as `buffers`. Returns
+  // how many were received, 0 when none came by the deadline. Errors: those
+  // of ReceiveFrom, when the first datagram fails; an error after some were
+  // received is reported by the next call.
   virtual absl::StatusOr<size_t> ReceiveBatch(
       absl::Span<const absl::Span<char>> buffers,
-      absl::Span<ReceivedDatagram> datagrams);
+      absl::Span<ReceivedDatagram> datagrams, absl::Time deadline);
 
   // Sends `datagrams` in order (one sendmmsg(2) on real sockets) and returns
   // how many were sent before the first that could not be: fewer than all

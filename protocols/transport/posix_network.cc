@@ -289,7 +289,7 @@ class PosixDatagramSocket : public DatagramSocket {
 
   absl::StatusOr<size_t> ReceiveBatch(
       absl::Span<const absl::Span<char>> buffers,
-      absl::Span<ReceivedDatagram> datagrams) override {
+      absl::Span<ReceivedDatagram> datagrams, absl::Time deadline) override {
     if (fd_ < 0) return Closed("receive");
     const size_t count =
         std::min({buffers.size(), datagrams.size(), kMaxBatch});
@@ -321,8 +321,12 @@ class PosixDatagramSocket : public DatagramSocket {
         return static_cast<size_t>(n);
       }
       if (errno == EINTR) continue;
-      if (WouldBlock(errno)) return 0;
-      return SocketError("receive", connected_ ? peer_ : local_, errno);
+      const SocketAddress& about = connected_ ? peer_ : local_;
+      if (!WouldBlock(errno)) return SocketError("receive", about, errno);
+      const absl::Status ready =
+          WaitReady(fd_, POLLIN, deadline, clock_, "receive", about);
+      if (absl::IsDeadlineExceeded(ready)) return 0;
+      RETURN_IF_ERROR(ready);
     }
   }
 

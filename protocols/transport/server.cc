@@ -472,7 +472,7 @@ void Server::DatagramReady(DatagramEndpoint& endpoint) {
   }
   for (int batch = 0; batch < kMaxDatagramBatchesPerEvent; ++batch) {
     absl::StatusOr<size_t> count = endpoint.socket->ReceiveBatch(
-        datagram_buffers_, absl::MakeSpan(received_));
+        datagram_buffers_, absl::MakeSpan(received_), absl::InfinitePast());
     // ICMP errors from earlier replies surface here; they concern that
     // client only.
     if (!count.ok()) continue;

@@ -323,23 +323,11 @@ class DatagramLoad {
     return *sent;
   }
 
-  // Receives what has arrived; when `wait_until` is in the future, first
-  // waits for a datagram until then.
+  // Receives what has arrived, waiting until `wait_until` when nothing has.
   void Receive(absl::Time wait_until) {
     Clock& clock = network_.clock();
-    if (wait_until > clock.Now()) {
-      absl::StatusOr<ReceivedDatagram> first =
-          socket_->ReceiveFrom(buffers_[0], wait_until);
-      if (!first.ok()) {
-        if (!absl::IsDeadlineExceeded(first.status())) {
-          NoteError(report_, first.status());
-        }
-        return;
-      }
-      Handle(*first, buffers_[0].data(), clock.Now());
-    }
     absl::StatusOr<size_t> count =
-        socket_->ReceiveBatch(buffers_, absl::MakeSpan(received_));
+        socket_->ReceiveBatch(buffers_, absl::MakeSpan(received_), wait_until);
     if (!count.ok()) {
       NoteError(report_, count.status());
       return;
