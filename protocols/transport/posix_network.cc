@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -12,7 +13,6 @@
 #include <cerrno>
 #include <ctime>
 #include <map>
-#include <optional>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -98,7 +98,9 @@ SocketAddress LocalAddressOf(int fd) {
 class PosixStream : public Stream {
  public:
   PosixStream(int fd, Clock& clock, SocketAddress peer)
-      : fd_(fd), clock_(clock), peer_(peer) {}
+      : PosixStream(fd, clock, LocalAddressOf(fd), peer) {}
+  PosixStream(int fd, Clock& clock, SocketAddress local, SocketAddress peer)
+      : fd_(fd), clock_(clock), local_(local), peer_(peer) {}
   ~PosixStream() override { Close(); }
 
   int fd() const override { return fd_; }
@@ -161,12 +163,7 @@ class PosixStream : public Stream {
     Close();
   }
 
-  // Looked up when first asked: most connections never ask, and a server
-  // accepting tens of thousands a second saves a getsockname() on each.
-  SocketAddress local_address() const override {
-    if (!local_.has_value() && fd_ >= 0) local_ = LocalAddressOf(fd_);
-    return local_.value_or(SocketAddress());
-  }
+  SocketAddress local_address() const override { return local_; }
   SocketAddress peer_address() const override { return peer_; }
 
  private:
@@ -177,7 +174,7 @@ class PosixStream : public Stream {
 
   int fd_;
   Clock& clock_;
-  mutable std::optional<SocketAddress> local_;
+  const SocketAddress local_;
   const SocketAddress peer_;
   bool read_shut_ = false;
   bool write_shut_ = false;
@@ -203,10 +200,14 @@ class PosixListener : public Listener {
                              &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd >= 0) {
         // TCP_NODELAY comes from the listening socket (Linux copies it).
-        return std::make_unique<PosixStream>(
-            fd, clock_,
-            SocketAddress::FromSockaddr(reinterpret_cast<sockaddr*>(&storage),
-                                        length));
+        const SocketAddress peer = SocketAddress::FromSockaddr(
+            reinterpret_cast<sockaddr*>(&storage), length);
+        // A listener bound to one address accepts on exactly that address
+        // and port: no getsockname() needed for each of many connections.
+        if (!local_.is_any()) {
+          return std::make_unique<PosixStream>(fd, clock_, local_, peer);
+        }
+        return std::make_unique<PosixStream>(fd, clock_, peer);
       }
       // A connection reset while queued is the peer's business, not ours.
       if (errno == EINTR || errno == ECONNABORTED) continue;
@@ -559,6 +560,17 @@ absl::StatusOr<std::vector<NetworkInterface>> PosixNetwork::Interfaces() {
               return a.index < b.index;
             });
   return result;
+}
+
+uint64_t RaiseOpenFileLimit() {
+  rlimit limit;
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  return limit.rlim_cur;
 }
 
 PosixNetwork& RealNetwork() {

@@ -2,6 +2,7 @@
 #ifndef WIRECHECK_PROTOCOLS_TRANSPORT_POSIX_NETWORK_H_
 #define WIRECHECK_PROTOCOLS_TRANSPORT_POSIX_NETWORK_H_
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -12,9 +13,7 @@ namespace wirecheck {
 
 // Makes non-blocking POSIX sockets and waits on them with ppoll() until each
 // call's deadline. Streams set TCP_NODELAY, so every Write() leaves at once
-// (a conformance tester must control segment boundaries). A stream's local
-// address is looked up when first asked; first asked after Close(), it is
-// unspecified. No call raises
+// (a conformance tester must control segment boundaries). No call raises
 // SIGPIPE. IPv6 sockets are IPv6-only: bind [::] and 0.0.0.0 separately.
 // Thread-safe; the sockets it makes are not.
 class PosixNetwork : public Network {
@@ -49,6 +48,11 @@ class PosixNetwork : public Network {
 
 // The process-wide real network on RealClock().
 PosixNetwork& RealNetwork();
+
+// Raises this process's open-file limit to its hard limit: servers and load
+// generators with thousands of connections need more descriptors than the
+// usual soft limit of 1024. Returns the limit now in force.
+uint64_t RaiseOpenFileLimit();
 
 }  // namespace wirecheck
 

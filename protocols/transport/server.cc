@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <iostream>
-#include <optional>
 #include <string>
 #include <utility>
 
@@ -133,6 +132,7 @@ class Server::ServerConnection : public Connection {
         stream_(std::move(stream)),
         session_(std::move(session)),
         peer_(stream_->peer_address()),
+        local_(stream_->local_address()),
         last_activity_(server_.loop_.clock().Now()) {}
 
   void Start() {
@@ -186,11 +186,7 @@ class Server::ServerConnection : public Connection {
   }
 
   const SocketAddress& peer_address() const override { return peer_; }
-  const SocketAddress& local_address() const override {
-    // Looked up when first asked, as the stream does.
-    if (!local_.has_value()) local_ = stream_->local_address();
-    return *local_;
-  }
+  const SocketAddress& local_address() const override { return local_; }
   EventLoop& loop() override { return server_.loop_; }
   size_t pending_output() const override {
     return output_.size() - output_offset_;
@@ -336,7 +332,7 @@ class Server::ServerConnection : public Connection {
   std::unique_ptr<Stream> stream_;
   std::unique_ptr<StreamSession> session_;
   const SocketAddress peer_;
-  mutable std::optional<SocketAddress> local_;
+  const SocketAddress local_;
   State state_ = State::kOpen;
   std::string output_;
   size_t output_offset_ = 0;

@@ -1,6 +1,5 @@
 // wirecheck load: drive a time, daytime, echo or ping server at full speed
 // or a fixed rate and report rates and latency percentiles.
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <ostream>
@@ -47,15 +46,6 @@ namespace {
 
 double Milliseconds(absl::Duration duration) {
   return absl::ToDoubleMilliseconds(duration);
-}
-
-// Ten thousand idle connections need more descriptors than the usual soft
-// limit of 1024.
-void RaiseOpenFileLimit() {
-  rlimit limit;
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
-  limit.rlim_cur = limit.rlim_max;
-  setrlimit(RLIMIT_NOFILE, &limit);
 }
 
 nlohmann::json ReportJson(const load::LoadOptions& options,

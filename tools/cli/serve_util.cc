@@ -1,7 +1,6 @@
 #include "tools/cli/serve_util.h"
 
 #include <signal.h>
-#include <sys/resource.h>
 
 #include <memory>
 #include <sstream>
@@ -99,12 +98,7 @@ int ServeUntilSignalled(const std::string& name, ServerOptions options,
     return fail(absl::InvalidArgumentError("--threads must be 1 to 256"));
   }
   options.reuse_port |= threads > 1;
-  // Thousands of clients need more descriptors than the usual soft limit.
-  rlimit limit;
-  if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
-    limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
-  }
+  RaiseOpenFileLimit();
   // Loop 0 runs on this thread and takes the signals; the others each run a
   // copy of the set-up on its own thread, bound to loop 0's very ports.
   struct Worker {
