@@ -57,9 +57,20 @@ class Prober {
   // time left, until a datagram comes back; returns it.
   absl::StatusOr<std::pair<ReceivedDatagram, std::string>> Ask(
       absl::string_view payload) {
+    // A late answer to an earlier ping of this prober (another sequence
+    // number) is not this ping's answer: skip it rather than judge by it.
+    const absl::StatusOr<ping::PingMessage> asked = ping::ParsePing(payload);
     for (int round = 0; round < kRounds; ++round) {
       if (absl::Status sent = Send(payload); !sent.ok()) return sent;
-      auto reply = Receive(RoundDeadline(round));
+      const absl::Time until = RoundDeadline(round);
+      absl::StatusOr<std::pair<ReceivedDatagram, std::string>> reply;
+      for (;;) {
+        reply = Receive(until);
+        if (!reply.ok() || !asked.ok()) break;
+        const absl::StatusOr<ping::PingMessage> answer =
+            ping::ParsePing(reply->second);
+        if (!answer.ok() || answer->sequence == asked->sequence) break;
+      }
       if (reply.ok() ||
           reply.status().code() != absl::StatusCode::kDeadlineExceeded) {
         return reply;
@@ -240,9 +251,12 @@ Finding LargestPayload(CaseContext& context) {
       context.target.family() == AddressFamily::kIPv4 ? 65507 : 65527;
   size_t best = 0;
   std::string first_failure;
+  uint32_t sequence = 0;
   for (size_t size : {size_t{512}, size_t{1472}, size_t{8192}, size_t{32768},
                       largest}) {
-    const std::string sent = MakePing(context, 1, size);
+    // Each size its own sequence number, so a retried ping's second answer
+    // is not taken for the next size's.
+    const std::string sent = MakePing(context, ++sequence, size);
     auto reply = (*prober)->Ask(sent);
     if (reply.ok() && reply->second.size() == sent.size() &&
         CompareEcho(sent, reply->second) != EchoMatch::kDifferent) {

@@ -95,14 +95,21 @@ class PingSuiteTest : public ::testing::TestWithParam<HarnessFactory> {
     server_.reset();
   }
 
+  // Set up on the server loop's thread: an earlier case may have started it.
   SocketAddress Broken(Fault fault) {
-    absl::StatusOr<std::unique_ptr<DatagramSocket>> other =
-        harness_->server_network().OpenDatagram(harness_->server_bind_address(),
-                                                {});
-    EXPECT_OK(other);
-    absl::StatusOr<SocketAddress> address = server_->ServeDatagrams(
-        harness_->server_bind_address(),
-        std::make_unique<BrokenPingService>(fault, *std::move(other)));
+    absl::StatusOr<SocketAddress> address;
+    harness_->RunOnServerLoop([&] {
+      absl::StatusOr<std::unique_ptr<DatagramSocket>> other =
+          harness_->server_network().OpenDatagram(
+              harness_->server_bind_address(), {});
+      if (!other.ok()) {
+        address = other.status();
+        return;
+      }
+      address = server_->ServeDatagrams(
+          harness_->server_bind_address(),
+          std::make_unique<BrokenPingService>(fault, *std::move(other)));
+    });
     EXPECT_OK(address);
     return address.value_or(SocketAddress());
   }

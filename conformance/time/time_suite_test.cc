@@ -60,17 +60,24 @@ class TimeSuiteTest : public ::testing::TestWithParam<HarnessFactory> {
 
   SocketAddress Bind() { return harness_->server_bind_address(); }
 
+  // The broken servers are set up on the server loop's thread: a test may
+  // add one after an earlier case has started the loop.
   SocketAddress BrokenTcp(TcpFault fault) {
-    absl::StatusOr<SocketAddress> address =
-        ServeBrokenTcp(*server_, harness_->clock(), fault, Bind());
+    absl::StatusOr<SocketAddress> address;
+    harness_->RunOnServerLoop([&] {
+      address = ServeBrokenTcp(*server_, harness_->clock(), fault, Bind());
+    });
     EXPECT_OK(address);
     return address.value_or(SocketAddress());
   }
 
   SocketAddress BrokenUdp(UdpFault fault) {
-    absl::StatusOr<SocketAddress> address =
-        ServeBrokenUdp(*server_, harness_->server_network(), harness_->clock(),
-                       fault, Bind(), harness_->short_timeout() * 50);
+    absl::StatusOr<SocketAddress> address;
+    harness_->RunOnServerLoop([&] {
+      address = ServeBrokenUdp(*server_, harness_->server_network(),
+                               harness_->clock(), fault, Bind(),
+                               harness_->short_timeout() * 50);
+    });
     EXPECT_OK(address);
     return address.value_or(SocketAddress());
   }
