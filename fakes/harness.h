@@ -31,6 +31,7 @@
 #include "protocols/transport/endpoint.h"
 #include "protocols/transport/event_loop.h"
 #include "protocols/transport/network.h"
+#include "protocols/transport/server.h"
 
 namespace wirecheck::testing {
 
@@ -100,6 +101,28 @@ inline void PrintTo(const HarnessFactory& factory, std::ostream* os) {
 std::vector<HarnessFactory> AllHarnesses();
 // Only the real loopback ones (for behaviour only real sockets have).
 std::vector<HarnessFactory> LoopbackHarnesses();
+
+// The fixture of a server's behaviour tests: a harness from the test's
+// parameter and a Server on its loop and network. TearDown stops the loop
+// before the server goes, so no callback outlives it.
+//
+//   class EchoTest : public HarnessServerTest {};
+//   TEST_P(EchoTest, ...) { server_->ServeStream(...); harness_->StartServers(); }
+class HarnessServerTest : public ::testing::TestWithParam<HarnessFactory> {
+ protected:
+  void SetUp() override {
+    harness_ = GetParam().make();
+    server_ = std::make_unique<Server>(harness_->server_loop(),
+                                       harness_->server_network());
+  }
+  void TearDown() override {
+    harness_->StopServers();
+    server_.reset();
+  }
+
+  std::unique_ptr<Harness> harness_;
+  std::unique_ptr<Server> server_;
+};
 
 // For INSTANTIATE_TEST_SUITE_P: names each case after its harness.
 std::string HarnessTestName(

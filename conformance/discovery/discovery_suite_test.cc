@@ -77,18 +77,8 @@ class BrokenResponder : public DatagramService {
   const Fault fault_;
 };
 
-class DiscoverySuiteTest : public ::testing::TestWithParam<HarnessFactory> {
+class DiscoverySuiteTest : public ::wirecheck::testing::HarnessServerTest {
  protected:
-  void SetUp() override {
-    harness_ = GetParam().make();
-    server_ = std::make_unique<Server>(harness_->server_loop(),
-                                       harness_->server_network());
-  }
-  void TearDown() override {
-    harness_->StopServers();
-    server_.reset();
-  }
-
   SocketAddress Reference() {
     absl::StatusOr<std::map<Transport, SocketAddress>> targets =
         suite_.start_reference(*server_, harness_->server_bind_address());
@@ -108,8 +98,6 @@ class DiscoverySuiteTest : public ::testing::TestWithParam<HarnessFactory> {
     return RunCase(suite_, id, *harness_, target, absl::Seconds(3));
   }
 
-  std::unique_ptr<Harness> harness_;
-  std::unique_ptr<Server> server_;
   const Suite suite_ = DiscoverySuite();
 };
 

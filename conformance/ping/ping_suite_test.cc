@@ -83,18 +83,8 @@ class BrokenPingService : public DatagramService {
   int count_ = 0;
 };
 
-class PingSuiteTest : public ::testing::TestWithParam<HarnessFactory> {
+class PingSuiteTest : public ::wirecheck::testing::HarnessServerTest {
  protected:
-  void SetUp() override {
-    harness_ = GetParam().make();
-    server_ = std::make_unique<Server>(harness_->server_loop(),
-                                       harness_->server_network());
-  }
-  void TearDown() override {
-    harness_->StopServers();
-    server_.reset();
-  }
-
   // Set up on the server loop's thread: an earlier case may have started it.
   SocketAddress Broken(Fault fault) {
     absl::StatusOr<SocketAddress> address;
@@ -118,8 +108,6 @@ class PingSuiteTest : public ::testing::TestWithParam<HarnessFactory> {
     return RunCase(suite_, id, *harness_, target, harness_->short_timeout() * 10);
   }
 
-  std::unique_ptr<Harness> harness_;
-  std::unique_ptr<Server> server_;
   const Suite suite_ = PingSuite();
 };
 

@@ -33,18 +33,8 @@ using timeproto::testing::TcpFault;
 using timeproto::testing::UdpFault;
 using Kind = Finding::Kind;
 
-class TimeSuiteTest : public ::testing::TestWithParam<HarnessFactory> {
+class TimeSuiteTest : public ::wirecheck::testing::HarnessServerTest {
  protected:
-  void SetUp() override {
-    harness_ = GetParam().make();
-    server_ = std::make_unique<Server>(harness_->server_loop(),
-                                       harness_->server_network());
-  }
-  void TearDown() override {
-    harness_->StopServers();
-    server_.reset();
-  }
-
   // Runs one case against `target` with a case timeout long enough for a
   // working server on any harness.
   Finding Run(const Suite& suite, absl::string_view id,
@@ -82,8 +72,6 @@ class TimeSuiteTest : public ::testing::TestWithParam<HarnessFactory> {
     return address.value_or(SocketAddress());
   }
 
-  std::unique_ptr<Harness> harness_;
-  std::unique_ptr<Server> server_;
   const Suite time_ = TimeSuite();
   const Suite daytime_ = DaytimeSuite();
 };

@@ -20,18 +20,8 @@ using ::wirecheck::testing::Harness;
 using ::wirecheck::testing::HarnessFactory;
 using ::wirecheck::testing::IsOkAndHolds;
 
-class TimeServerTest : public ::testing::TestWithParam<HarnessFactory> {
+class TimeServerTest : public ::wirecheck::testing::HarnessServerTest {
  protected:
-  void SetUp() override {
-    harness_ = GetParam().make();
-    server_ = std::make_unique<Server>(harness_->server_loop(),
-                                       harness_->server_network());
-  }
-  void TearDown() override {
-    harness_->StopServers();
-    server_.reset();
-  }
-
   void Start(TimeServiceOptions options = {}) {
     ASSERT_OK_AND_ASSIGN(tcp_, ServeTimeTcp(*server_, harness_->clock(), options,
                                             harness_->server_bind_address()));
@@ -64,8 +54,6 @@ class TimeServerTest : public ::testing::TestWithParam<HarnessFactory> {
     EXPECT_LE(absl::AbsDuration(FromRfc868(value, now) - now), absl::Seconds(2));
   }
 
-  std::unique_ptr<Harness> harness_;
-  std::unique_ptr<Server> server_;
   SocketAddress tcp_;
   SocketAddress udp_;
 };

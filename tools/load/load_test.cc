@@ -74,19 +74,8 @@ class CorruptingEcho : public StreamSession {
   uint64_t offset_ = 0;
 };
 
-class LoadTest : public ::testing::TestWithParam<HarnessFactory> {
+class LoadTest : public ::wirecheck::testing::HarnessServerTest {
  protected:
-  void SetUp() override {
-    harness_ = GetParam().make();
-    server_ = std::make_unique<Server>(harness_->server_loop(),
-                                       harness_->server_network());
-  }
-
-  void TearDown() override {
-    harness_->StopServers();
-    server_.reset();
-  }
-
   LoadOptions Options(Protocol protocol, Transport transport,
                       const SocketAddress& target) {
     LoadOptions options;
@@ -107,9 +96,6 @@ class LoadTest : public ::testing::TestWithParam<HarnessFactory> {
     EXPECT_GE(report.sent, report.valid);
     EXPECT_GE(report.elapsed, kRun);
   }
-
-  std::unique_ptr<Harness> harness_;
-  std::unique_ptr<Server> server_;
 };
 
 TEST_P(LoadTest, ReferenceTimeServerAnswersEveryUdpRequestValidly) {
