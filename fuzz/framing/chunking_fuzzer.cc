@@ -3,6 +3,8 @@
 // Feed() calls included), gives the same frames at the same offsets and the
 // same error at the same offset; and after an error every further Feed()
 // and Finish() returns that error and delivers nothing (errors are sticky).
+// The stream fed whole, where the AVX-512 bulk loops run, must decode alike
+// with them and with the portable loops (protocols/framing/byte_scan.h).
 //
 // Input: byte 0 picks the variant, byte 1 the maximum frame size, bytes 2-9
 // seed the second cutting; the rest is the stream, whose own bytes give the
@@ -18,6 +20,7 @@
 
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "protocols/framing/byte_scan.h"
 #include "protocols/framing/codec.h"
 #include "protocols/framing/codec_test_util.h"
 
@@ -129,6 +132,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Decoded first = Feed(variant, options, stream, FromStream(stream));
   const Decoded second =
       Feed(variant, options, stream, FromSeed(seed, stream.size()));
+  const Decoded whole = Feed(variant, options, stream, {});
+  wirecheck::framing::internal::SetAvx512ForTesting(false);
+  const Decoded portable = Feed(variant, options, stream, {});
+  wirecheck::framing::internal::SetAvx512ForTesting(true);
+  if (!(whole == portable)) {
+    Fail(variant, "the AVX-512 and portable loops differ", whole, portable);
+  }
   if (variant == Variant::kRaw) {
     // Raw frames are whatever each read brought: only the bytes must agree.
     if (absl::StrJoin(first.payloads, "") != absl::StrJoin(second.payloads, "") ||
@@ -144,6 +154,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (first.status != second.status ||
       first.error_offset != second.error_offset) {
     Fail(variant, "the two cuttings end with different errors", first, second);
+  }
+  if (!(first == whole)) {
+    Fail(variant, "pieces and the whole stream differ", first, whole);
   }
   return 0;
 }

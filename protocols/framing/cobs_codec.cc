@@ -76,6 +76,23 @@ class CobsDecoder : public Decoder {
         pos += code + 1;
         continue;
       }
+      // Whole blocks in bulk where the CPU allows; what stops it (a
+      // frame's end, a block split across reads, an error) is handled here.
+      // Each block yields at most as many bytes as it occupies; steps keep
+      // the room reserved small.
+      const size_t room = std::min(
+          {n - pos, max_frame_size() - payload_.size(), kBulkStep});
+      bool zero_pending = in_block_run_ && last_code_ < 0xFF;
+      const BulkProgress bulk =
+          CobsBlocksRun(p + pos, n - pos,
+                        payload_.Reserve(room + kCobsRunSlack), room,
+                        zero_pending, last_code_);
+      if (bulk.consumed > 0) {
+        payload_.Commit(bulk.produced);
+        in_block_run_ = true;
+        pos += bulk.consumed;
+        continue;
+      }
       if (in_block_run_ && last_code_ < 0xFF) {
         // The previous block's implied 0x00.
         if (payload_.size() == max_frame_size()) return TooLong();
@@ -93,6 +110,8 @@ class CobsDecoder : public Decoder {
     return Oversized(absl::StrCat("decodes to more than ", max_frame_size(),
                                   " payload bytes"));
   }
+
+  static constexpr size_t kBulkStep = 16 * 1024;
 
   // The current frame has started: at least one code byte was read.
   bool in_block_run_ = false;

@@ -6,13 +6,11 @@
 #include <cstdint>
 #include <cstring>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 #include <memory>
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "protocols/framing/byte_scan.h"
 #include "protocols/framing/codec.h"
 
 namespace wirecheck::framing::internal {
@@ -73,62 +71,6 @@ class PayloadBuffer {
   size_t size_ = 0;
   size_t capacity_ = 0;
 };
-
-// Copies bytes from `from` to `to` until one equals `a` or `b`, or `count`
-// bytes; returns how many were copied (the stop byte's index, or count).
-// `to[0, count)` may be written beyond the returned length. 16 bytes at a
-// time with SSE2, which every x86-64 has; a plain loop elsewhere.
-inline size_t CopyUntilEither(const char* from, size_t count, char a, char b,
-                              char* to) {
-  size_t i = 0;
-#ifdef __SSE2__
-  if (count >= 16) {
-    const __m128i va = _mm_set1_epi8(a);
-    const __m128i vb = _mm_set1_epi8(b);
-    const auto hits_at = [&](size_t at, __m128i& chunk) {
-      chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(from + at));
-      return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
-          _mm_cmpeq_epi8(chunk, va), _mm_cmpeq_epi8(chunk, vb))));
-    };
-    __m128i chunk;
-    for (; count - i >= 16; i += 16) {
-      const unsigned hits = hits_at(i, chunk);
-      // Storing all 16 bytes stays within to[0, count).
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(to + i), chunk);
-      if (hits != 0) return i + __builtin_ctz(hits);
-    }
-    if (i < count) {
-      // The last 16 bytes, overlapping ones already checked.
-      const size_t last = count - 16;
-      const unsigned hits = hits_at(last, chunk) & ~((1u << (i - last)) - 1);
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(to + last), chunk);
-      return hits != 0 ? last + __builtin_ctz(hits) : count;
-    }
-    return count;
-  }
-#endif
-  for (; i < count && from[i] != a && from[i] != b; ++i) to[i] = from[i];
-  return i;
-}
-
-// The index of the first byte equal to `a` or `b` in from[0, count), or
-// count.
-inline size_t FindEither(const char* from, size_t count, char a, char b) {
-  size_t i = 0;
-#ifdef __SSE2__
-  const __m128i va = _mm_set1_epi8(a);
-  const __m128i vb = _mm_set1_epi8(b);
-  for (; count - i >= 16; i += 16) {
-    const __m128i chunk =
-        _mm_loadu_si128(reinterpret_cast<const __m128i*>(from + i));
-    const int hits = _mm_movemask_epi8(_mm_or_si128(
-        _mm_cmpeq_epi8(chunk, va), _mm_cmpeq_epi8(chunk, vb)));
-    if (hits != 0) return i + __builtin_ctz(static_cast<unsigned>(hits));
-  }
-#endif
-  while (i < count && from[i] != a && from[i] != b) ++i;
-  return i;
-}
 
 // "0x0a", for error messages.
 std::string ByteName(char byte);

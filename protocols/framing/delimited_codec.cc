@@ -33,24 +33,33 @@ class TerminatedDecoder : public Decoder {
     while (pos < n) {
       const size_t room = max_frame_size() - buffer_.size();
       const size_t window = Window(n - pos, room);
-      const char* end = FindByte(p + pos, window, terminator_);
-      if (end == nullptr) {
+      // A frame that began in an earlier Feed(), or that probably continues
+      // in the next one (fewer bytes are left than the last frame had), is
+      // scanned and copied in one pass; others are scanned, and delivered
+      // in place.
+      const bool began_earlier = !buffer_.empty();
+      size_t length;
+      if (began_earlier || n - pos < last_length_) {
+        length = CopyUntilEither(p + pos, window, terminator_, terminator_,
+                                 buffer_.Reserve(window));
+        buffer_.Commit(std::min(length, room));
+      } else {
+        const char* end = FindByte(p + pos, window, terminator_);
+        length = end != nullptr ? end - (p + pos) : window;
+        if (length == window && window <= room) buffer_.Append(p + pos, length);
+      }
+      if (length == window) {
         if (window > room) {
           return Oversized(absl::StrCat("has no ", TerminatorName(), " within ",
                                         max_frame_size(), " payload bytes"));
         }
-        buffer_.append(p + pos, n - pos);
         return absl::OkStatus();
       }
-      const size_t length = end - (p + pos);
-      const uint64_t frame_end = offset() + pos + length + 1;
-      if (buffer_.empty()) {
-        Deliver(sink, absl::string_view(p + pos, length), frame_end);
-      } else {
-        buffer_.append(p + pos, length);
-        Deliver(sink, buffer_, frame_end);
-        ReleaseIfLarge(buffer_);
-      }
+      const absl::string_view payload =
+          began_earlier ? buffer_.view() : absl::string_view(p + pos, length);
+      last_length_ = payload.size();
+      Deliver(sink, payload, offset() + pos + length + 1);
+      buffer_.Clear();
       pos += length + 1;
     }
     return absl::OkStatus();
@@ -62,7 +71,9 @@ class TerminatedDecoder : public Decoder {
 
   const char terminator_;
   // The payload received so far of a frame spanning Feed() calls.
-  std::string buffer_;
+  PayloadBuffer buffer_;
+  // The payload size of the last frame delivered.
+  size_t last_length_ = 0;
 };
 
 // crlf: payload, CR, LF; a CR or LF anywhere else is malformed.
@@ -198,12 +209,19 @@ class EscapedDecoder : public Decoder {
       }
       ++q;
     }
-    // Every input byte yields at most one output byte.
+    // Every input byte yields at most one output byte; the bulk loop may
+    // write 64 bytes past what it produces.
     const size_t room = max_frame_size() - payload_.size();
-    char* const out = payload_.Reserve(std::min<size_t>(e - q, room));
+    const size_t reserved = std::min<size_t>(e - q, room) + 64;
+    char* const out = payload_.Reserve(reserved);
     char* o = out;
     absl::Status status;
     while (q < e) {
+      const BulkProgress bulk =
+          UnescapeRun(q, e - q, o, std::min(room, reserved) - (o - out));
+      q += bulk.consumed;
+      o += bulk.produced;
+      if (q == e) break;
       const size_t left = room - (o - out);
       const size_t span = std::min<size_t>(e - q, left);
       const size_t copied = CopyUntilEither(q, span, '\n', '\\', o);

@@ -1,0 +1,311 @@
+#include "protocols/framing/byte_scan.h"
+
+#include <cstdint>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define WIRECHECK_AVX512 1
+// The AVX-512 versions are compiled for these features only; they run only
+// where Avx512Enabled() found them.
+#define WIRECHECK_TARGET_AVX512 \
+  __attribute__((target("avx512f,avx512bw,avx512vbmi2,bmi,bmi2,popcnt")))
+#endif
+
+namespace wirecheck::framing::internal {
+namespace {
+
+bool DetectAvx512() {
+#ifdef WIRECHECK_AVX512
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vbmi2");
+#else
+  return false;
+#endif
+}
+
+bool& Avx512Flag() {
+  static bool enabled = DetectAvx512();
+  return enabled;
+}
+
+size_t FindEitherPortable(const char* from, size_t count, char a, char b) {
+  size_t i = 0;
+#ifdef __SSE2__
+  const __m128i va = _mm_set1_epi8(a);
+  const __m128i vb = _mm_set1_epi8(b);
+  for (; count - i >= 16; i += 16) {
+    const __m128i chunk =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(from + i));
+    const int hits = _mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(chunk, va), _mm_cmpeq_epi8(chunk, vb)));
+    if (hits != 0) return i + __builtin_ctz(static_cast<unsigned>(hits));
+  }
+#endif
+  while (i < count && from[i] != a && from[i] != b) ++i;
+  return i;
+}
+
+size_t CopyUntilEitherPortable(const char* from, size_t count, char a, char b,
+                               char* to) {
+  size_t i = 0;
+#ifdef __SSE2__
+  if (count >= 16) {
+    const __m128i va = _mm_set1_epi8(a);
+    const __m128i vb = _mm_set1_epi8(b);
+    const auto hits_at = [&](size_t at, __m128i& chunk) {
+      chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(from + at));
+      return static_cast<unsigned>(_mm_movemask_epi8(
+          _mm_or_si128(_mm_cmpeq_epi8(chunk, va), _mm_cmpeq_epi8(chunk, vb))));
+    };
+    __m128i chunk;
+    for (; count - i >= 16; i += 16) {
+      const unsigned hits = hits_at(i, chunk);
+      // Storing all 16 bytes stays within to[0, count).
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(to + i), chunk);
+      if (hits != 0) return i + __builtin_ctz(hits);
+    }
+    if (i < count) {
+      // The last 16 bytes, overlapping ones already checked.
+      const size_t last = count - 16;
+      const unsigned hits = hits_at(last, chunk) & ~((1u << (i - last)) - 1);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(to + last), chunk);
+      return hits != 0 ? last + __builtin_ctz(hits) : count;
+    }
+    return count;
+  }
+#endif
+  for (; i < count && from[i] != a && from[i] != b; ++i) to[i] = from[i];
+  return i;
+}
+
+#ifdef WIRECHECK_AVX512
+
+// The first `count` (0 to 64) lanes.
+WIRECHECK_TARGET_AVX512 inline __mmask64 Lanes(size_t count) {
+  return _bzhi_u64(~uint64_t{0}, static_cast<unsigned>(count));
+}
+
+WIRECHECK_TARGET_AVX512 inline __mmask64 EitherMask(__m512i chunk, __m512i a,
+                                                    __m512i b) {
+  return _mm512_cmpeq_epi8_mask(chunk, a) | _mm512_cmpeq_epi8_mask(chunk, b);
+}
+
+WIRECHECK_TARGET_AVX512 size_t FindEitherAvx512(const char* from, size_t count,
+                                                char a, char b) {
+  const __m512i va = _mm512_set1_epi8(a);
+  const __m512i vb = _mm512_set1_epi8(b);
+  size_t i = 0;
+  // Two chunks per step keep two loads in flight, as memchr does.
+  for (; count - i >= 128; i += 128) {
+    const __mmask64 first = EitherMask(_mm512_loadu_si512(from + i), va, vb);
+    const __mmask64 second =
+        EitherMask(_mm512_loadu_si512(from + i + 64), va, vb);
+    if ((first | second) != 0) {
+      return first != 0 ? i + _tzcnt_u64(first) : i + 64 + _tzcnt_u64(second);
+    }
+  }
+  for (; i < count; i += 64) {
+    const __mmask64 live = Lanes(count - i < 64 ? count - i : 64);
+    const __mmask64 hits =
+        EitherMask(_mm512_maskz_loadu_epi8(live, from + i), va, vb) & live;
+    if (hits != 0) return i + _tzcnt_u64(hits);
+  }
+  return count;
+}
+
+WIRECHECK_TARGET_AVX512 size_t CopyUntilEitherAvx512(const char* from,
+                                                     size_t count, char a,
+                                                     char b, char* to) {
+  const __m512i va = _mm512_set1_epi8(a);
+  const __m512i vb = _mm512_set1_epi8(b);
+  size_t i = 0;
+  for (; count - i >= 64; i += 64) {
+    const __m512i chunk = _mm512_loadu_si512(from + i);
+    _mm512_storeu_si512(to + i, chunk);
+    const __mmask64 hits = EitherMask(chunk, va, vb);
+    if (hits != 0) return i + _tzcnt_u64(hits);
+  }
+  if (i == count) return count;
+  const __mmask64 live = Lanes(count - i);
+  const __m512i chunk = _mm512_maskz_loadu_epi8(live, from + i);
+  _mm512_mask_storeu_epi8(to + i, live, chunk);
+  const __mmask64 hits = EitherMask(chunk, va, vb) & live;
+  return hits != 0 ? i + _tzcnt_u64(hits) : count;
+}
+
+// The bytes that backslashes escape in a 64-byte chunk that starts outside
+// an escape: in each run of backslashes every second one, from the run's
+// second, and after a run of odd length the byte that follows it. The
+// carry trick is simdjson's (Langdale and Lemire, "Parsing Gigabytes of
+// JSON per Second", 2019): adding a run's start to the run carries out of
+// its last backslash, and the parity of where runs start says which bytes
+// are escaped.
+WIRECHECK_TARGET_AVX512 inline uint64_t EscapedBytes(uint64_t backslashes) {
+  constexpr uint64_t kEvenBits = 0x5555555555555555;
+  const uint64_t follows_backslash = backslashes << 1;
+  const uint64_t odd_starts = backslashes & ~kEvenBits & ~follows_backslash;
+  const uint64_t even_runs_carried = odd_starts + backslashes;
+  return (kEvenBits ^ (even_runs_carried << 1)) & follows_backslash;
+}
+
+// One chunk of UnescapeRunAvx512: decodes the first `live` lanes of `chunk`
+// (all 64, or the input's last bytes) up to what stops the run onto `to`,
+// which has room for 64. Returns the lanes consumed, 64 when nothing
+// stopped it, and adds to `produced`.
+WIRECHECK_TARGET_AVX512 inline unsigned UnescapeChunk(__m512i chunk,
+                                                      __mmask64 live, char* to,
+                                                      size_t& produced) {
+  const __m512i lf = _mm512_set1_epi8('\n');
+  const uint64_t lfs = _mm512_mask_cmpeq_epi8_mask(live, chunk, lf);
+  const uint64_t backslashes =
+      _mm512_mask_cmpeq_epi8_mask(live, chunk, _mm512_set1_epi8('\\'));
+  const uint64_t ns =
+      _mm512_mask_cmpeq_epi8_mask(live, chunk, _mm512_set1_epi8('n'));
+  const uint64_t escaped = EscapedBytes(backslashes);
+  const uint64_t escapes = backslashes & ~escaped;
+  // An escaped byte that is neither a backslash nor 'n' (an LF, a lane
+  // past the input) stops the run at its escape's backslash; so does a
+  // backslash in the last lane, whose partner is in the next chunk.
+  const uint64_t bad_partners = escaped & ~(backslashes | ns);
+  const uint64_t stops = lfs | (bad_partners >> 1) |
+                         (escapes & (uint64_t{1} << 63)) | ~uint64_t{live};
+  const unsigned taken =
+      stops == 0 ? 64 : static_cast<unsigned>(_tzcnt_u64(stops));
+  const uint64_t kept = Lanes(taken) & ~escapes;
+  const __m512i decoded = _mm512_mask_mov_epi8(chunk, escaped & ns, lf);
+  _mm512_storeu_si512(to, _mm512_maskz_compress_epi8(kept, decoded));
+  produced += _mm_popcnt_u64(kept);
+  return taken;
+}
+
+WIRECHECK_TARGET_AVX512 BulkProgress UnescapeRunAvx512(const char* from,
+                                                       size_t count, char* to,
+                                                       size_t room) {
+  BulkProgress progress;
+  // Whole chunks advance by a constant while nothing stops them, so the
+  // next load does not wait for this one's data.
+  while (count - progress.consumed >= 64 && room - progress.produced >= 64) {
+    const unsigned taken =
+        UnescapeChunk(_mm512_loadu_si512(from + progress.consumed),
+                      ~__mmask64{0}, to + progress.produced, progress.produced);
+    if (taken < 64) {
+      progress.consumed += taken;
+      if (taken == 0) return progress;
+      continue;
+    }
+    progress.consumed += 64;
+  }
+  if (progress.consumed < count && room - progress.produced >= 64) {
+    const __mmask64 live = Lanes(count - progress.consumed);
+    progress.consumed +=
+        UnescapeChunk(_mm512_maskz_loadu_epi8(live, from + progress.consumed),
+                      live, to + progress.produced, progress.produced);
+  }
+  return progress;
+}
+
+WIRECHECK_TARGET_AVX512 BulkProgress
+CobsBlocksRunAvx512(const unsigned char* from, size_t count, char* to,
+                    size_t room, bool& zero_pending, unsigned char& last_code) {
+  const __m512i zero = _mm512_setzero_si512();
+  BulkProgress progress;
+  // Copies: the output bytes could alias the references.
+  bool pending = zero_pending;
+  unsigned char last = last_code;
+  // A block is at most 255 bytes: the code and up to 254 data bytes, read
+  // as four masked chunks, so no block length is branched on.
+  while (progress.consumed < count) {
+    const unsigned code = from[progress.consumed];
+    if (code == 0 || count - progress.consumed < code ||
+        room - progress.produced < code) {
+      break;
+    }
+    const unsigned char* const data = from + progress.consumed + 1;
+    const size_t length = code - 1;
+    const __mmask64 lanes0 = Lanes(length > 64 ? 64 : length);
+    const __mmask64 lanes1 = Lanes(length > 128  ? 64
+                                   : length > 64 ? length - 64
+                                                 : 0);
+    const __mmask64 lanes2 = Lanes(length > 192   ? 64
+                                   : length > 128 ? length - 128
+                                                  : 0);
+    const __mmask64 lanes3 = Lanes(length > 192 ? length - 192 : 0);
+    const __m512i chunk0 = _mm512_maskz_loadu_epi8(lanes0, data);
+    const __m512i chunk1 = _mm512_maskz_loadu_epi8(lanes1, data + 64);
+    const __m512i chunk2 = _mm512_maskz_loadu_epi8(lanes2, data + 128);
+    const __m512i chunk3 = _mm512_maskz_loadu_epi8(lanes3, data + 192);
+    if ((_mm512_mask_cmpeq_epi8_mask(lanes0, chunk0, zero) |
+         _mm512_mask_cmpeq_epi8_mask(lanes1, chunk1, zero) |
+         _mm512_mask_cmpeq_epi8_mask(lanes2, chunk2, zero) |
+         _mm512_mask_cmpeq_epi8_mask(lanes3, chunk3, zero)) != 0) {
+      break;
+    }
+    // The previous block's 0x00 is written either way and kept only when
+    // pending; all four chunks are stored whole (zeros past the block's
+    // end), into the slack the caller provides, as masked stores are slow.
+    char* out = to + progress.produced;
+    *out = 0;
+    out += pending;
+    _mm512_storeu_si512(out, chunk0);
+    _mm512_storeu_si512(out + 64, chunk1);
+    _mm512_storeu_si512(out + 128, chunk2);
+    _mm512_storeu_si512(out + 192, chunk3);
+    progress.produced += pending + length;
+    progress.consumed += code;
+    pending = code != 0xFF;
+    last = static_cast<unsigned char>(code);
+  }
+  zero_pending = pending;
+  last_code = last;
+  return progress;
+}
+
+#endif  // WIRECHECK_AVX512
+
+}  // namespace
+
+bool Avx512Enabled() { return Avx512Flag(); }
+
+void SetAvx512ForTesting(bool enabled) {
+  Avx512Flag() = enabled && DetectAvx512();
+}
+
+size_t FindEither(const char* from, size_t count, char a, char b) {
+#ifdef WIRECHECK_AVX512
+  if (Avx512Enabled()) return FindEitherAvx512(from, count, a, b);
+#endif
+  return FindEitherPortable(from, count, a, b);
+}
+
+size_t CopyUntilEither(const char* from, size_t count, char a, char b,
+                       char* to) {
+#ifdef WIRECHECK_AVX512
+  if (Avx512Enabled()) return CopyUntilEitherAvx512(from, count, a, b, to);
+#endif
+  return CopyUntilEitherPortable(from, count, a, b, to);
+}
+
+BulkProgress UnescapeRun(const char* from, size_t count, char* to,
+                         size_t room) {
+#ifdef WIRECHECK_AVX512
+  if (Avx512Enabled()) return UnescapeRunAvx512(from, count, to, room);
+#endif
+  return {};
+}
+
+BulkProgress CobsBlocksRun(const unsigned char* from, size_t count, char* to,
+                           size_t room, bool& zero_pending,
+                           unsigned char& last_code) {
+#ifdef WIRECHECK_AVX512
+  if (Avx512Enabled()) {
+    return CobsBlocksRunAvx512(from, count, to, room, zero_pending, last_code);
+  }
+#endif
+  return {};
+}
+
+}  // namespace wirecheck::framing::internal

@@ -1,0 +1,70 @@
+// The byte loops under the framing decoders: scanning for delimiters,
+// copying up to them, unescaping `escaped` payloads and copying `cobs`
+// blocks. Each has a portable version (16 bytes at a time with SSE2 on
+// x86-64, a plain loop elsewhere) and an AVX-512 version (64 bytes at a
+// time, escapes removed with VBMI2's byte compress) chosen at run time on
+// CPUs that have AVX-512BW and AVX-512VBMI2, as glibc's memchr does. Both
+// give the same results for every input; the decoders' tests and the
+// framing `simd_fuzzer` check that.
+#ifndef WIRECHECK_PROTOCOLS_FRAMING_BYTE_SCAN_H_
+#define WIRECHECK_PROTOCOLS_FRAMING_BYTE_SCAN_H_
+
+#include <cstddef>
+
+namespace wirecheck::framing::internal {
+
+// True when the AVX-512 versions run: the CPU (and OS) support them and
+// tests have not turned them off.
+bool Avx512Enabled();
+
+// For tests comparing the two versions: false makes every function here run
+// its portable version; true restores the CPU's choice. Not thread-safe:
+// call it while no decoder runs.
+void SetAvx512ForTesting(bool enabled);
+
+// The index of the first byte equal to `a` or `b` in from[0, count), or
+// count.
+size_t FindEither(const char* from, size_t count, char a, char b);
+
+// Copies bytes from `from` to `to` until one equals `a` or `b`, or `count`
+// bytes; returns how many were copied (the stop byte's index, or count).
+// `to[0, count)` may be written beyond the returned length.
+size_t CopyUntilEither(const char* from, size_t count, char a, char b,
+                       char* to);
+
+// What a bulk loop consumed from its input and produced into its output.
+struct BulkProgress {
+  size_t consumed = 0;
+  size_t produced = 0;
+};
+
+// escaped: decodes from[0, count), which starts outside an escape, onto
+// `to` ("\\" becomes a backslash, "\n" a newline) while every byte is
+// plain or part of a complete valid escape, and while `room` (the bytes
+// `to` may take) leaves room for 64 more. Stops before the first LF, before
+// the backslash of an escape that is invalid or incomplete in `from`, or
+// earlier: the caller decodes on from `consumed` (the stop is never inside
+// an escape) and reports what stopped it. Only the AVX-512 version does any
+// work; the portable one consumes nothing, leaving all to the caller.
+BulkProgress UnescapeRun(const char* from, size_t count, char* to, size_t room);
+
+// How many bytes past `room` CobsBlocksRun's output may need.
+inline constexpr size_t kCobsRunSlack = 257;
+
+// cobs: decodes whole blocks from from[0, count), which starts at a code
+// byte, onto `to` (at most `room` bytes, but `to` must have room +
+// kCobsRunSlack writable ones), while each block is complete in
+// `from`, its data has no 0x00 and its output fits. `zero_pending` says
+// whether the previous block of the frame (if any) stands for its data and a
+// 0x00, written when the next block starts; it is updated, and so is
+// `last_code` when a block is consumed. Stops at a 0x00 code byte (the
+// frame's end) or earlier; the caller decodes on from `consumed` and
+// reports what stopped it. As with UnescapeRun, only the AVX-512 version
+// does any work.
+BulkProgress CobsBlocksRun(const unsigned char* from, size_t count, char* to,
+                           size_t room, bool& zero_pending,
+                           unsigned char& last_code);
+
+}  // namespace wirecheck::framing::internal
+
+#endif  // WIRECHECK_PROTOCOLS_FRAMING_BYTE_SCAN_H_

@@ -1,0 +1,256 @@
+// Each AVX-512 loop against its portable twin on inputs built around what
+// stops it: runs of backslashes of every length at every lane, escapes
+// split by the end of the input, LFs, zero bytes in every COBS block
+// position, and outputs that run out of room. On a CPU without AVX-512 both
+// sides run the portable code and the expectations still hold.
+#include "protocols/framing/byte_scan.h"
+
+#include <random>
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace wirecheck::framing::internal {
+namespace {
+
+struct Found {
+  size_t index;
+  std::string copied;
+  bool operator==(const Found& other) const {
+    return index == other.index && copied == other.copied;
+  }
+};
+
+Found CopyUntil(const std::string& input, char a, char b) {
+  std::string out(input.size(), '?');
+  const size_t index =
+      CopyUntilEither(input.data(), input.size(), a, b, out.data());
+  return {index, out.substr(0, index)};
+}
+
+class Versions {
+ public:
+  template <typename F>
+  static auto Both(F&& run) {
+    SetAvx512ForTesting(true);
+    auto fast = run();
+    SetAvx512ForTesting(false);
+    auto portable = run();
+    SetAvx512ForTesting(true);
+    return std::make_pair(fast, portable);
+  }
+};
+
+TEST(ByteScanTest, FindAndCopyStopAtTheFirstOfEitherByteAtEveryPosition) {
+  for (size_t size : {0, 1, 15, 16, 17, 63, 64, 65, 127, 128, 129, 300}) {
+    for (size_t at = 0; at <= size; ++at) {
+      std::string input(size, 'x');
+      if (at < size) input[at] = (at % 2) ? '\n' : '\\';
+      if (at + 1 < size) input[at + 1] = '\n';
+      const auto [fast, portable] = Versions::Both([&] {
+        return std::make_pair(
+            FindEither(input.data(), input.size(), '\n', '\\'),
+            CopyUntil(input, '\n', '\\'));
+      });
+      EXPECT_EQ(fast.first, at) << "size " << size;
+      EXPECT_EQ(fast.first, portable.first);
+      EXPECT_EQ(fast.second, portable.second);
+      EXPECT_EQ(fast.second.copied, input.substr(0, at));
+    }
+  }
+}
+
+// The reference: what the escaped decoder's byte-at-a-time loop would do,
+// stopping where UnescapeRun's contract says it may stop at the latest.
+std::string ReferenceUnescape(const std::string& input, size_t& stop) {
+  std::string out;
+  size_t i = 0;
+  while (i < input.size() && input[i] != '\n') {
+    if (input[i] != '\\') {
+      out.push_back(input[i++]);
+      continue;
+    }
+    if (i + 1 == input.size() ||
+        (input[i + 1] != '\\' && input[i + 1] != 'n')) {
+      break;
+    }
+    out.push_back(input[i + 1] == 'n' ? '\n' : '\\');
+    i += 2;
+  }
+  stop = i;
+  return out;
+}
+
+// Decodes as the escaped decoder does: UnescapeRun, then one plain byte or
+// escape by hand, until the reference's stop.
+std::string UnescapeWithRuns(const std::string& input, size_t& consumed) {
+  std::string out(input.size() + 64, '?');
+  size_t in = 0;
+  size_t produced = 0;
+  while (true) {
+    const BulkProgress run =
+        UnescapeRun(input.data() + in, input.size() - in, out.data() + produced,
+                    out.size() - produced);
+    in += run.consumed;
+    produced += run.produced;
+    if (in == input.size() || input[in] == '\n') break;
+    if (input[in] != '\\') {
+      out[produced++] = input[in++];
+      continue;
+    }
+    if (in + 1 == input.size() ||
+        (input[in + 1] != '\\' && input[in + 1] != 'n')) {
+      break;
+    }
+    out[produced++] = input[in + 1] == 'n' ? '\n' : '\\';
+    in += 2;
+  }
+  consumed = in;
+  return out.substr(0, produced);
+}
+
+TEST(ByteScanTest, UnescapeRunMatchesTheByteLoopOnBackslashRunsAtEveryLane) {
+  for (size_t run = 1; run <= 6; ++run) {
+    for (size_t at = 0; at < 140; ++at) {
+      for (const char after : {'n', 'x', '\n', '\\'}) {
+        std::string input(at, 'a');
+        input.append(run, '\\');
+        input.push_back(after);
+        input.append(70, 'b');
+        for (size_t cut : {input.size(), at + run, at + run + 1, at + 1}) {
+          const std::string piece = input.substr(0, cut);
+          size_t want_stop = 0;
+          const std::string want = ReferenceUnescape(piece, want_stop);
+          size_t stop = 0;
+          EXPECT_EQ(UnescapeWithRuns(piece, stop), want)
+              << "run " << run << " at " << at << " after " << int{after}
+              << " cut " << cut;
+          EXPECT_EQ(stop, want_stop);
+        }
+      }
+    }
+  }
+}
+
+TEST(ByteScanTest, UnescapeRunMatchesTheByteLoopOnRandomEscapeHeavyText) {
+  std::mt19937_64 random(3);
+  const char alphabet[] = {'\\', '\\', '\\', 'n', 'x', '\n'};
+  for (int trial = 0; trial < 2000; ++trial) {
+    std::string input(random() % 300, 'x');
+    for (char& byte : input) {
+      byte = random() % 8 == 0 ? alphabet[random() % 6] : 'q';
+    }
+    size_t want_stop = 0;
+    const std::string want = ReferenceUnescape(input, want_stop);
+    size_t stop = 0;
+    ASSERT_EQ(UnescapeWithRuns(input, stop), want) << "trial " << trial;
+    ASSERT_EQ(stop, want_stop) << "trial " << trial;
+  }
+}
+
+TEST(ByteScanTest, UnescapeRunLeavesTheLast64BytesOfRoomToTheCaller) {
+  const std::string input(1000, 'z');
+  std::string out(1000, '?');
+  const BulkProgress run =
+      UnescapeRun(input.data(), input.size(), out.data(), 200);
+  // 64 bytes at a time while 64 fit: three chunks.
+  EXPECT_EQ(run.produced, Avx512Enabled() ? 192u : 0u);
+  EXPECT_EQ(run.consumed, run.produced);
+  EXPECT_EQ(out.substr(0, run.produced), input.substr(0, run.produced));
+  EXPECT_EQ(out.substr(200), std::string(800, '?'));
+}
+
+// COBS blocks for `data` (no 0x00 in it) of the given code sizes.
+std::string Blocks(const std::vector<unsigned char>& codes) {
+  std::string encoded;
+  unsigned char fill = 1;
+  for (unsigned char code : codes) {
+    encoded.push_back(static_cast<char>(code));
+    for (unsigned i = 1; i < code; ++i) {
+      encoded.push_back(static_cast<char>(fill));
+      fill = fill == 0xFF ? 1 : fill + 1;
+    }
+  }
+  return encoded;
+}
+
+TEST(ByteScanTest, CobsBlocksRunDecodesWholeBlocksAndStopsAtTheFrameEnd) {
+  if (!Avx512Enabled()) GTEST_SKIP() << "no AVX-512: the run does nothing";
+  const std::string encoded = Blocks({3, 0xFF, 1, 70}) + std::string(1, '\0');
+  std::string out(512 + kCobsRunSlack, '?');
+  bool zero_pending = false;
+  unsigned char last_code = 0;
+  const BulkProgress run = CobsBlocksRun(
+      reinterpret_cast<const unsigned char*>(encoded.data()), encoded.size(),
+      out.data(), out.size() - kCobsRunSlack, zero_pending, last_code);
+  EXPECT_EQ(run.consumed, encoded.size() - 1);
+  // 2 data + 0x00, 254 data (no 0x00), nothing + 0x00, 69 data.
+  std::string want = encoded.substr(1, 2) + std::string(1, '\0') +
+                     encoded.substr(4, 254) + std::string(1, '\0') +
+                     encoded.substr(260, 69);
+  EXPECT_EQ(out.substr(0, run.produced), want);
+  EXPECT_TRUE(zero_pending);
+  EXPECT_EQ(last_code, 70);
+}
+
+TEST(ByteScanTest, CobsBlocksRunStopsBeforeAnIncompleteOrBrokenBlock) {
+  if (!Avx512Enabled()) GTEST_SKIP() << "no AVX-512: the run does nothing";
+  for (size_t at = 1; at < 200; ++at) {
+    std::string encoded = Blocks({0xFF, 200});
+    // A 0x00 in the second block's data, or the input cut inside it.
+    std::string broken = encoded;
+    broken[255 + at] = '\0';
+    const std::string cut = encoded.substr(0, 255 + at);
+    for (const std::string& input : {broken, cut}) {
+      std::string out(512 + kCobsRunSlack, '?');
+      bool zero_pending = false;
+      unsigned char last_code = 0;
+      const BulkProgress run = CobsBlocksRun(
+          reinterpret_cast<const unsigned char*>(input.data()), input.size(),
+          out.data(), out.size() - kCobsRunSlack, zero_pending, last_code);
+      EXPECT_EQ(run.consumed, 255u) << "at " << at;
+      EXPECT_EQ(run.produced, 254u);
+      EXPECT_FALSE(zero_pending);
+      EXPECT_EQ(last_code, 0xFF);
+    }
+  }
+}
+
+TEST(ByteScanTest, CobsBlocksRunNeedsRoomForTheWholeBlock) {
+  if (!Avx512Enabled()) GTEST_SKIP() << "no AVX-512: the run does nothing";
+  const std::string encoded = Blocks({10, 10});
+  std::string out(19 + kCobsRunSlack, '?');
+  bool zero_pending = true;
+  unsigned char last_code = 0;
+  const BulkProgress run =
+      CobsBlocksRun(reinterpret_cast<const unsigned char*>(encoded.data()),
+                    encoded.size(), out.data(), 19, zero_pending, last_code);
+  // The first block needs 10 (its 0x00 before it, 9 data); the second 10
+  // more, beyond 19.
+  EXPECT_EQ(run.consumed, 10u);
+  EXPECT_EQ(run.produced, 10u);
+  EXPECT_EQ(out[0], '\0');
+  EXPECT_EQ(out.substr(1, 9), encoded.substr(1, 9));
+}
+
+TEST(ByteScanTest, PortableVersionsLeaveBulkWorkToTheCaller) {
+  SetAvx512ForTesting(false);
+  const std::string input(200, 'x');
+  std::string out(300, '?');
+  bool zero_pending = false;
+  unsigned char last_code = 0;
+  EXPECT_EQ(
+      UnescapeRun(input.data(), input.size(), out.data(), out.size()).consumed,
+      0u);
+  EXPECT_EQ(CobsBlocksRun(reinterpret_cast<const unsigned char*>("\x03"
+                                                                 "ab\0"),
+                          4, out.data(), out.size() - kCobsRunSlack,
+                          zero_pending, last_code)
+                .consumed,
+            0u);
+  EXPECT_FALSE(Avx512Enabled());
+  SetAvx512ForTesting(true);
+}
+
+}  // namespace
+}  // namespace wirecheck::framing::internal
