@@ -1,6 +1,9 @@
 #include "protocols/framing/byte_scan.h"
 
 #include <cstdint>
+#include <cstring>
+
+#include "absl/strings/string_view.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -82,6 +85,13 @@ size_t CopyUntilEitherPortable(const char* from, size_t count, char a, char b,
   return i;
 }
 
+size_t FindSubstringPortable(const char* haystack, size_t size,
+                             const char* needle, size_t needle_size) {
+  const size_t at = absl::string_view(haystack, size)
+                        .find(absl::string_view(needle, needle_size));
+  return at == absl::string_view::npos ? size : at;
+}
+
 #ifdef WIRECHECK_AVX512
 
 // The first `count` (0 to 64) lanes.
@@ -135,6 +145,29 @@ WIRECHECK_TARGET_AVX512 size_t CopyUntilEitherAvx512(const char* from,
   _mm512_mask_storeu_epi8(to + i, live, chunk);
   const __mmask64 hits = EitherMask(chunk, va, vb) & live;
   return hits != 0 ? i + _tzcnt_u64(hits) : count;
+}
+
+WIRECHECK_TARGET_AVX512 size_t FindSubstringAvx512(const char* haystack,
+                                                   size_t size,
+                                                   const char* needle,
+                                                   size_t needle_size) {
+  if (needle_size > size) return size;
+  const __m512i first = _mm512_set1_epi8(needle[0]);
+  const __m512i last = _mm512_set1_epi8(needle[needle_size - 1]);
+  const size_t starts = size - needle_size + 1;
+  for (size_t i = 0; i < starts; i += 64) {
+    const __mmask64 live = Lanes(starts - i < 64 ? starts - i : 64);
+    const __m512i heads = _mm512_maskz_loadu_epi8(live, haystack + i);
+    const __m512i tails =
+        _mm512_maskz_loadu_epi8(live, haystack + i + needle_size - 1);
+    uint64_t candidates = _mm512_mask_cmpeq_epi8_mask(
+        _mm512_mask_cmpeq_epi8_mask(live, heads, first), tails, last);
+    for (; candidates != 0; candidates &= candidates - 1) {
+      const size_t at = i + _tzcnt_u64(candidates);
+      if (std::memcmp(haystack + at, needle, needle_size) == 0) return at;
+    }
+  }
+  return size;
 }
 
 // The bytes that backslashes escape in a 64-byte chunk that starts outside
@@ -287,6 +320,16 @@ size_t CopyUntilEither(const char* from, size_t count, char a, char b,
   if (Avx512Enabled()) return CopyUntilEitherAvx512(from, count, a, b, to);
 #endif
   return CopyUntilEitherPortable(from, count, a, b, to);
+}
+
+size_t FindSubstring(const char* haystack, size_t size, const char* needle,
+                     size_t needle_size) {
+#ifdef WIRECHECK_AVX512
+  if (Avx512Enabled()) {
+    return FindSubstringAvx512(haystack, size, needle, needle_size);
+  }
+#endif
+  return FindSubstringPortable(haystack, size, needle, needle_size);
 }
 
 BulkProgress UnescapeRun(const char* from, size_t count, char* to,

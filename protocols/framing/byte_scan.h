@@ -32,6 +32,15 @@ size_t FindEither(const char* from, size_t count, char a, char b);
 size_t CopyUntilEither(const char* from, size_t count, char a, char b,
                        char* to);
 
+// The index of the first occurrence of needle[0, needle_size) in
+// haystack[0, size), or size when there is none. needle_size must be at
+// least 1. The AVX-512 version tests 64 starting points at a time by the
+// needle's first and last bytes (Wojciech Mula's "SIMD-friendly
+// algorithms for substring searching"), so random data rarely gets a
+// compare.
+size_t FindSubstring(const char* haystack, size_t size, const char* needle,
+                     size_t needle_size);
+
 // What a bulk loop consumed from its input and produced into its output.
 struct BulkProgress {
   size_t consumed = 0;

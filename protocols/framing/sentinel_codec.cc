@@ -2,6 +2,7 @@
 // where D is 1 to 64 bytes of [A-Za-z0-9_-] and the first occurrence of D
 // after the LF ends the frame.
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <memory>
 #include <random>
@@ -18,17 +19,25 @@ constexpr size_t kMaxSentinel = 64;
 constexpr char kSentinelAlphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
 
+// A table, as every header byte is checked.
+constexpr std::array<bool, 256> kIsSentinelByte = [] {
+  std::array<bool, 256> table{};
+  for (const char* c = kSentinelAlphabet; *c != 0; ++c) {
+    table[static_cast<unsigned char>(*c)] = true;
+  }
+  return table;
+}();
+
 bool IsSentinelByte(char byte) {
-  return (byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z') ||
-         (byte >= '0' && byte <= '9') || byte == '_' || byte == '-';
+  return kIsSentinelByte[static_cast<unsigned char>(byte)];
 }
 
-// memchr for the first byte, then a compare: with a random delimiter the
-// first byte rarely matches, so this runs near memchr's speed; an
-// adversarial payload costs at most 64 compares per byte.
+// With a random delimiter few positions match its first and last bytes, so
+// this runs near memchr's speed; an adversarial payload costs at most 64
+// compares per byte.
 const char* Find(const char* haystack, size_t size, absl::string_view needle) {
-  const size_t at = absl::string_view(haystack, size).find(needle);
-  return at == absl::string_view::npos ? nullptr : haystack + at;
+  const size_t at = FindSubstring(haystack, size, needle.data(), needle.size());
+  return at == size ? nullptr : haystack + at;
 }
 
 class SentinelDecoder : public Decoder {
@@ -38,6 +47,13 @@ class SentinelDecoder : public Decoder {
 
  private:
   absl::Status Consume(absl::string_view data, FrameSink sink) override {
+    absl::Status status = Decode(data, sink);
+    // The input goes away after this call; a delimiter in it must not.
+    sentinel_.Keep();
+    return status;
+  }
+
+  absl::Status Decode(absl::string_view data, FrameSink sink) {
     const char* const p = data.data();
     const size_t n = data.size();
     size_t pos = 0;
@@ -48,8 +64,9 @@ class SentinelDecoder : public Decoder {
         const char* lf =
             static_cast<const char*>(std::memchr(p + pos, '\n', look));
         if (lf != nullptr && lf > p + pos &&
-            std::all_of(p + pos, lf, IsSentinelByte)) {
-          sentinel_.assign(p + pos, lf - (p + pos));
+            std::all_of(p + pos, lf,
+                        [](char c) { return IsSentinelByte(c); })) {
+          sentinel_.Refer(p + pos, lf - (p + pos));
           in_header_ = false;
           search_from_ = 0;
           pos = lf - p + 1;
@@ -65,13 +82,13 @@ class SentinelDecoder : public Decoder {
           in_header_ = false;
           search_from_ = 0;
         } else if (!IsSentinelByte(byte)) {
-          return Malformed(offset() + pos,
-                           absl::StrCat(ByteName(byte),
-                                        " is not allowed in a delimiter"));
+          return Malformed(
+              offset() + pos,
+              absl::StrCat(ByteName(byte), " is not allowed in a delimiter"));
         } else if (sentinel_.size() == kMaxSentinel) {
           return Malformed(offset() + pos, "delimiter longer than 64 bytes");
         } else {
-          sentinel_.push_back(byte);
+          sentinel_.PushBack(byte);
         }
         ++pos;
         continue;
@@ -126,7 +143,7 @@ class SentinelDecoder : public Decoder {
 
   void NextFrame() {
     in_header_ = true;
-    sentinel_.clear();
+    sentinel_.Clear();
   }
 
   absl::Status TooLong() {
@@ -135,8 +152,36 @@ class SentinelDecoder : public Decoder {
   }
 
   bool in_header_ = true;
+  // The delimiter: in the input while its frame is decoded within one
+  // Feed(), else up to 64 bytes kept here (no allocation, no copy for the
+  // small frames whose profile showed both).
+  class Sentinel {
+   public:
+    // Refers to data[0, size), which must outlive the frame or Keep().
+    void Refer(const char* data, size_t size) { view_ = {data, size}; }
+    // Copies a referred delimiter in, before its input goes away.
+    void Keep() {
+      if (view_.data() == bytes_) return;
+      std::memmove(bytes_, view_.data(), view_.size());
+      view_ = {bytes_, view_.size()};
+    }
+    void PushBack(char byte) {
+      Keep();
+      bytes_[view_.size()] = byte;
+      view_ = {bytes_, view_.size() + 1};
+    }
+    void Clear() { view_ = {bytes_, 0}; }
+    bool empty() const { return view_.empty(); }
+    size_t size() const { return view_.size(); }
+    operator absl::string_view() const { return view_; }
+
+   private:
+    char bytes_[kMaxSentinel];
+    absl::string_view view_{bytes_, 0};
+  };
+
   // The current frame's delimiter (complete once in_header_ is false).
-  std::string sentinel_;
+  Sentinel sentinel_;
   // The payload region of a frame spanning Feed() calls.
   std::string buffer_;
   size_t search_from_ = 0;
@@ -155,15 +200,15 @@ class SentinelEncoder : public Encoder {
       }
       for (char byte : fixed_) {
         if (!IsSentinelByte(byte)) {
-          return CannotCarry(Variant::kSentinel,
-                             absl::StrCat("the delimiter contains ",
-                                          ByteName(byte)));
+          return CannotCarry(
+              Variant::kSentinel,
+              absl::StrCat("the delimiter contains ", ByteName(byte)));
         }
       }
       if (!EndsOnlyAtTheEnd(payload, fixed_)) {
-        return CannotCarry(Variant::kSentinel,
-                           absl::StrCat("the delimiter \"", fixed_,
-                                        "\" occurs in it"));
+        return CannotCarry(
+            Variant::kSentinel,
+            absl::StrCat("the delimiter \"", fixed_, "\" occurs in it"));
       }
       Append(payload, fixed_, out);
       return absl::OkStatus();
@@ -203,8 +248,7 @@ class SentinelEncoder : public Encoder {
     const size_t tail = std::min(payload.size(), sentinel.size() - 1);
     std::string joined(payload.substr(payload.size() - tail));
     joined.append(sentinel.data(), sentinel.size());
-    return Find(joined.data(), joined.size(), sentinel) ==
-           joined.data() + tail;
+    return Find(joined.data(), joined.size(), sentinel) == joined.data() + tail;
   }
 
   static void Append(absl::string_view payload, absl::string_view sentinel,
