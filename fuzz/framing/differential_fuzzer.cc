@@ -1,6 +1,6 @@
 // Differential: the streaming decoders against one-shot reference decoders
-// written here straight from SPEC.md (line, decimal8, u16be, u32be,
-// netstring, varint), and the length-prefixed encodings against each other.
+// written here straight from SPEC.md (line, nul, crlf, decimal8, u16be,
+// u32be, netstring, varint), and the length-prefixed encodings against each other.
 //
 // Input: byte 0 picks the variant, byte 1 the maximum frame size; the rest
 // is the stream. The streaming decoder, fed whole and a byte at a time, must
@@ -27,9 +27,9 @@ using wirecheck::framing::testing::Decoded;
 using wirecheck::framing::testing::DecodeInPieces;
 using wirecheck::framing::testing::Printable;
 
-constexpr Variant kReferenced[] = {Variant::kLine,  Variant::kDecimal8,
-                                   Variant::kU16be, Variant::kU32be,
-                                   Variant::kNetstring, Variant::kVarint};
+constexpr Variant kReferenced[] = {
+    Variant::kLine,  Variant::kNul,       Variant::kCrlf,  Variant::kDecimal8,
+    Variant::kU16be, Variant::kU32be, Variant::kNetstring, Variant::kVarint};
 constexpr size_t kMaxFrameSizes[] = {0, 1, 4, 37, 300, 65535,
                                      wirecheck::framing::kDefaultMaxFrameSize};
 
@@ -72,14 +72,28 @@ Step Payload(absl::string_view s, uint64_t start, uint64_t payload_start,
           after + trailer.size(), trailer.size()};
 }
 
-// SPEC.md, "line": payload, LF; oversized when the byte at payload index M
-// is not LF.
-Step Line(absl::string_view s, uint64_t p, uint64_t max) {
-  const size_t lf = s.find('\n', p);
-  const uint64_t length = lf == s.npos ? s.size() - p : lf - p;
+// SPEC.md, "line" and "nul": payload, terminator; oversized when the byte
+// at payload index M is not the terminator.
+Step Terminated(absl::string_view s, uint64_t p, uint64_t max,
+                char terminator) {
+  const size_t end = s.find(terminator, p);
+  const uint64_t length = end == s.npos ? s.size() - p : end - p;
   if (length > max) return Oversized(p);
-  if (lf == s.npos) return Truncated(p);
-  return {absl::StatusCode::kOk, 0, p, length, lf + 1, 1};
+  if (end == s.npos) return Truncated(p);
+  return {absl::StatusCode::kOk, 0, p, length, end + 1, 1};
+}
+
+// SPEC.md, "crlf": payload, CR, LF; the first CR or LF must be that CR
+// (FRAME-CRLF-2); oversized when the byte at payload index M is neither.
+Step Crlf(absl::string_view s, uint64_t p, uint64_t max) {
+  const size_t first = s.find_first_of("\r\n", p);
+  const uint64_t length = first == s.npos ? s.size() - p : first - p;
+  if (length > max) return Oversized(p);
+  if (first == s.npos) return Truncated(p);
+  if (s[first] == '\n') return Malformed(first);
+  if (first + 1 == s.size()) return Truncated(p);
+  if (s[first + 1] != '\n') return Malformed(first);  // at the bare CR
+  return {absl::StatusCode::kOk, 0, p, length, first + 2, 2};
 }
 
 // SPEC.md, "decimal8": 8 digits (malformed at a non-digit), oversized at
@@ -147,7 +161,13 @@ Reference DecodeReference(Variant variant, absl::string_view s, uint64_t max) {
     Step step;
     switch (variant) {
       case Variant::kLine:
-        step = Line(s, p, max);
+        step = Terminated(s, p, max, '\n');
+        break;
+      case Variant::kNul:
+        step = Terminated(s, p, max, '\0');
+        break;
+      case Variant::kCrlf:
+        step = Crlf(s, p, max);
         break;
       case Variant::kDecimal8:
         step = Decimal8(s, p, max);

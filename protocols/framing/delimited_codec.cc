@@ -1,5 +1,5 @@
 // line, crlf, nul and escaped: frames that end at LF or 0x00. Delimiters are
-// found with memchr; a frame inside one Feed() is delivered without copying.
+// found with memchr or byte_scan.h; a frame inside one Feed() is delivered without copying.
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -38,8 +38,9 @@ class TerminatedDecoder : public Decoder {
       // scanned and copied in one pass; others are scanned, and delivered
       // in place.
       const bool began_earlier = !buffer_.empty();
+      const bool copied = began_earlier || n - pos < last_length_;
       size_t length;
-      if (began_earlier || n - pos < last_length_) {
+      if (copied) {
         length = CopyUntilEither(p + pos, window, terminator_, terminator_,
                                  buffer_.Reserve(window));
         buffer_.Commit(std::min(length, room));
@@ -59,7 +60,7 @@ class TerminatedDecoder : public Decoder {
           began_earlier ? buffer_.view() : absl::string_view(p + pos, length);
       last_length_ = payload.size();
       Deliver(sink, payload, offset() + pos + length + 1);
-      buffer_.Clear();
+      if (copied) buffer_.Clear();
       pos += length + 1;
     }
     return absl::OkStatus();
@@ -76,7 +77,8 @@ class TerminatedDecoder : public Decoder {
   size_t last_length_ = 0;
 };
 
-// crlf: payload, CR, LF; a CR or LF anywhere else is malformed.
+// crlf: payload, CR, LF; a CR or LF anywhere else is malformed. One scan
+// finds the first CR or LF, which must be the frame's CR followed by LF.
 class CrlfDecoder : public Decoder {
  public:
   explicit CrlfDecoder(const DecoderOptions& options)
@@ -87,66 +89,72 @@ class CrlfDecoder : public Decoder {
     const char* const p = data.data();
     const size_t n = data.size();
     size_t pos = 0;
+    if (cr_pending_ && n > 0) {
+      // The frame's content ended with CR in an earlier Feed().
+      if (p[0] != '\n') return BareCr(offset() - 1);
+      cr_pending_ = false;
+      DeliverBuffered(sink, offset() + 1);
+      pos = 1;
+    }
     while (pos < n) {
-      if (cr_pending_) {
-        // The frame's content ended with CR in an earlier Feed().
-        if (p[pos] != '\n') return BareCr(offset() + pos - 1);
-        cr_pending_ = false;
-        Deliver(sink, buffer_, offset() + pos + 1);
-        ReleaseIfLarge(buffer_);
-        ++pos;
-        continue;
-      }
-      const char* lf = FindByte(p + pos, n - pos, '\n');
-      const size_t segment_end = lf != nullptr ? lf - p : n;
       const size_t room = max_frame_size() - buffer_.size();
-      // A CR is allowed only as the last byte before LF, so the payload
-      // limit applies to the bytes before the first CR.
-      const size_t scan = Window(segment_end - pos, room);
-      const char* cr = FindByte(p + pos, scan, '\r');
-      if (cr != nullptr) {
-        const size_t at = cr - p;
-        if (at + 1 < segment_end) return BareCr(offset() + at);
-        const absl::string_view payload(p + pos, at - pos);
-        if (lf == nullptr) {
-          buffer_.append(payload.data(), payload.size());
-          cr_pending_ = true;
-          return absl::OkStatus();
+      const size_t window = Window(n - pos, room);
+      // As in TerminatedDecoder: a frame that began earlier or probably
+      // continues in the next Feed() is scanned and copied in one pass.
+      const bool began_earlier = !buffer_.empty();
+      const bool copied = began_earlier || n - pos < last_length_;
+      size_t length;
+      if (copied) {
+        length = CopyUntilEither(p + pos, window, '\r', '\n',
+                                 buffer_.Reserve(window));
+        buffer_.Commit(std::min(length, room));
+      } else {
+        length = FindEither(p + pos, window, '\r', '\n');
+      }
+      if (length == window) {
+        if (window > room) {
+          return Oversized(absl::StrCat("has no CR LF within ",
+                                        max_frame_size(), " payload bytes"));
         }
-        DeliverContent(sink, payload, offset() + segment_end + 1);
-        pos = segment_end + 1;
-        continue;
+        if (!copied) buffer_.Append(p + pos, length);
+        return absl::OkStatus();
       }
-      if (scan > room) {
-        return Oversized(absl::StrCat("has no CR LF within ", max_frame_size(),
-                                      " payload bytes"));
+      const size_t at = pos + length;
+      if (p[at] == '\n') {
+        return Malformed(offset() + at, "LF not preceded by CR (a bare LF)");
       }
-      if (lf != nullptr) {
-        return Malformed(offset() + segment_end,
-                         "LF not preceded by CR (a bare LF)");
+      if (at + 1 == n) {
+        if (!copied) buffer_.Append(p + pos, length);
+        cr_pending_ = true;
+        return absl::OkStatus();
       }
-      buffer_.append(p + pos, n - pos);
-      return absl::OkStatus();
+      if (p[at + 1] != '\n') return BareCr(offset() + at);
+      if (began_earlier) {
+        DeliverBuffered(sink, offset() + at + 2);
+      } else {
+        last_length_ = length;
+        Deliver(sink, absl::string_view(p + pos, length), offset() + at + 2);
+        if (copied) buffer_.Clear();
+      }
+      pos = at + 2;
     }
     return absl::OkStatus();
   }
 
-  void DeliverContent(FrameSink sink, absl::string_view payload,
-                      uint64_t end) {
-    if (buffer_.empty()) {
-      Deliver(sink, payload, end);
-      return;
-    }
-    buffer_.append(payload.data(), payload.size());
-    Deliver(sink, buffer_, end);
-    ReleaseIfLarge(buffer_);
+  void DeliverBuffered(FrameSink sink, uint64_t end) {
+    last_length_ = buffer_.size();
+    Deliver(sink, buffer_.view(), end);
+    buffer_.Clear();
   }
 
   absl::Status BareCr(uint64_t at) {
     return Malformed(at, "CR not followed by LF (a bare CR)");
   }
 
-  std::string buffer_;
+  // The payload received so far of a frame spanning Feed() calls.
+  PayloadBuffer buffer_;
+  // The payload size of the last frame delivered.
+  size_t last_length_ = 0;
   // The last byte consumed was the frame's CR; LF must follow.
   bool cr_pending_ = false;
 };
