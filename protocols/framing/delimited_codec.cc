@@ -1,5 +1,6 @@
 // line, crlf, nul and escaped: frames that end at LF or 0x00. Delimiters are
-// found with memchr or byte_scan.h; a frame inside one Feed() is delivered without copying.
+// found with memchr or byte_scan.h; a frame inside one Feed() is delivered
+// without copying.
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
