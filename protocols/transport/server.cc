@@ -17,7 +17,6 @@ namespace {
 // the others; level-triggered readiness brings the loop back.
 constexpr size_t kReadChunk = 64 * 1024;
 constexpr int kMaxReadsPerEvent = 16;
-constexpr int kMaxAcceptsPerEvent = 64;
 // Datagrams are received and their replies sent in batches of this many
 // (one recvmmsg and one sendmmsg on real sockets), up to
 // kMaxDatagramBatchesPerEvent batches per readiness callback.
@@ -349,7 +348,7 @@ Server::Server(EventLoop& loop, Network& network, ServerOptions options)
 
 Server::~Server() {
   shutdown_done_ = nullptr;
-  for (auto& listener : listeners_) loop_.Unwatch(*listener->listener);
+  acceptors_.clear();
   for (auto& endpoint : datagram_endpoints_) loop_.Unwatch(*endpoint->socket);
   while (!connections_.empty()) {
     connections_.begin()->first->CloseNow(
@@ -374,17 +373,26 @@ SocketAddress Server::NextBindAddress(const SocketAddress& asked) const {
 absl::StatusOr<SocketAddress> Server::ServeStream(
     const SocketAddress& address, StreamSessionFactory factory,
     const ListenOptions& options) {
-  auto entry = std::make_unique<StreamListener>();
   ListenOptions listen_options = options;
   listen_options.reuse_port |= options_.reuse_port;
-  ASSIGN_OR_RETURN(entry->listener,
+  ASSIGN_OR_RETURN(std::unique_ptr<Listener> listener,
                    network_.Listen(NextBindAddress(address), listen_options));
-  entry->factory = std::move(factory);
-  StreamListener* raw = entry.get();
-  RETURN_IF_ERROR(loop_.Watch(*raw->listener, kReadable,
-                              [this, raw](uint32_t) { AcceptReady(*raw); }));
-  const SocketAddress bound = raw->listener->local_address();
-  listeners_.push_back(std::move(entry));
+  auto acceptor = std::make_unique<Acceptor>(
+      loop_, std::move(listener),
+      AcceptorOptions{
+          .max_connections = options_.max_connections,
+          .open_connections = [this] { return connections_.size(); },
+          .on_connection =
+              [this, factory = std::move(factory)](
+                  std::unique_ptr<Stream> stream) {
+                Adopt(std::move(stream), factory);
+              },
+          .on_rejected = [this] { ++stats_.connections_rejected; },
+          .log = [this](absl::string_view line) { Log(line); },
+      });
+  RETURN_IF_ERROR(acceptor->Start());
+  const SocketAddress bound = acceptor->local_address();
+  acceptors_.push_back(std::move(acceptor));
   bound_.push_back(bound);
   return bound;
 }
@@ -418,43 +426,14 @@ absl::StatusOr<SocketAddress> Server::ServeDatagrams(
   return bound;
 }
 
-void Server::AcceptReady(StreamListener& entry) {
-  for (int i = 0; i < kMaxAcceptsPerEvent; ++i) {
-    absl::StatusOr<std::unique_ptr<Stream>> stream =
-        entry.listener->Accept(absl::InfinitePast());
-    if (!stream.ok()) {
-      if (WouldBlock(stream.status())) return;
-      // Out of descriptors: pause accepting briefly rather than spin.
-      Log(absl::StrCat("accept failed: ", stream.status().ToString()));
-      loop_.Unwatch(*entry.listener);
-      loop_.AddTimer(loop_.clock().Now() + absl::Milliseconds(100),
-                     [this, &entry] {
-                       const absl::Status watched = loop_.Watch(
-                           *entry.listener, kReadable,
-                           [this, &entry](uint32_t) { AcceptReady(entry); });
-                       if (!watched.ok()) Log(watched.ToString());
-                     });
-      return;
-    }
-    if (connections_.size() >= options_.max_connections) {
-      ++stats_.connections_rejected;
-      const absl::Time now = loop_.clock().Now();
-      if (now - last_limit_log_ >= absl::Seconds(1)) {
-        last_limit_log_ = now;
-        Log(absl::StrCat("connection limit (", options_.max_connections,
-                         ") reached: closing connection from ",
-                         (*stream)->peer_address().ToString()));
-      }
-      (*stream)->Close();
-      continue;
-    }
-    ++stats_.connections_accepted;
-    auto connection = std::make_unique<ServerConnection>(
-        *this, *std::move(stream), entry.factory());
-    ServerConnection* raw = connection.get();
-    connections_.emplace(raw, std::move(connection));
-    raw->Start();
-  }
+void Server::Adopt(std::unique_ptr<Stream> stream,
+                   const StreamSessionFactory& factory) {
+  ++stats_.connections_accepted;
+  auto connection =
+      std::make_unique<ServerConnection>(*this, std::move(stream), factory());
+  ServerConnection* raw = connection.get();
+  connections_.emplace(raw, std::move(connection));
+  raw->Start();
 }
 
 void Server::DatagramReady(DatagramEndpoint& endpoint) {
@@ -500,10 +479,7 @@ void Server::Retire(ServerConnection* connection) {
 }
 
 void Server::Shutdown(absl::Duration grace, std::function<void()> done) {
-  for (auto& listener : listeners_) {
-    loop_.Unwatch(*listener->listener);
-    listener->listener->Close();
-  }
+  for (auto& acceptor : acceptors_) acceptor->Close();
   for (auto& endpoint : datagram_endpoints_) {
     loop_.Unwatch(*endpoint->socket);
     endpoint->service->OnShutdown(*endpoint->socket);

@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "protocols/transport/acceptor.h"
 #include "protocols/transport/address.h"
 #include "protocols/transport/event_loop.h"
 #include "protocols/transport/network.h"
@@ -188,10 +189,6 @@ class Server {
  private:
   class ServerConnection;
   class ReplyBatch;
-  struct StreamListener {
-    std::unique_ptr<Listener> listener;
-    StreamSessionFactory factory;
-  };
   struct DatagramEndpoint {
     std::unique_ptr<DatagramSocket> socket;
     DatagramService* service;
@@ -200,7 +197,9 @@ class Server {
 
   // Where the next ServeStream/ServeDatagrams binds (see bind_like).
   SocketAddress NextBindAddress(const SocketAddress& asked) const;
-  void AcceptReady(StreamListener& listener);
+  // Serves an accepted connection with a session from `factory`.
+  void Adopt(std::unique_ptr<Stream> stream,
+             const StreamSessionFactory& factory);
   void DatagramReady(DatagramEndpoint& endpoint);
   // Called by a connection once closed; deletes it after the current
   // callback returns.
@@ -212,7 +211,7 @@ class Server {
   const ServerOptions options_;
   ServerStats stats_;
   std::vector<SocketAddress> bound_;
-  std::vector<std::unique_ptr<StreamListener>> listeners_;
+  std::vector<std::unique_ptr<Acceptor>> acceptors_;
   std::vector<std::unique_ptr<DatagramEndpoint>> datagram_endpoints_;
   std::vector<std::unique_ptr<DatagramService>> owned_services_;
   std::unordered_map<ServerConnection*, std::unique_ptr<ServerConnection>>
@@ -221,7 +220,6 @@ class Server {
   EventLoop::TimerId reap_timer_ = 0;
   EventLoop::TimerId grace_timer_ = 0;
   std::function<void()> shutdown_done_;
-  absl::Time last_limit_log_ = absl::InfinitePast();
   // One receive batch: kDatagramBatch buffers carved from one allocation.
   std::vector<char> datagram_storage_;
   std::vector<absl::Span<char>> datagram_buffers_;

@@ -28,7 +28,6 @@ constexpr size_t kReadChunk = 64 * 1024;
 // against the buffer too, close to the limit.
 constexpr size_t kSegmentedReadChunk = 4 * 1024;
 constexpr int kMaxReadsPerEvent = 16;
-constexpr int kMaxAcceptsPerEvent = 64;
 
 bool WouldBlock(const absl::Status& status) {
   return status.code() == absl::StatusCode::kDeadlineExceeded;
@@ -407,10 +406,7 @@ TcpProxy::TcpProxy(EventLoop& loop, Network& network, ProxyOptions options,
 
 TcpProxy::~TcpProxy() {
   shutdown_done_ = nullptr;
-  for (auto& entry : listeners_) {
-    loop_.Unwatch(*entry->listener);
-    loop_.CancelTimer(entry->retry_timer);
-  }
+  acceptors_.clear();
   relays_.clear();
   retired_.clear();
   loop_.CancelTimer(reap_timer_);
@@ -425,53 +421,32 @@ absl::StatusOr<SocketAddress> TcpProxy::Listen(const SocketAddress& address) {
   if (shutting_down_) {
     return absl::FailedPreconditionError("tcp proxy: shutting down");
   }
-  auto entry = std::make_unique<ListenerEntry>();
-  ASSIGN_OR_RETURN(entry->listener, network_.Listen(address, ListenOptions()));
-  ListenerEntry* raw = entry.get();
-  RETURN_IF_ERROR(loop_.Watch(*raw->listener, kReadable,
-                              [this, raw](uint32_t) { AcceptReady(*raw); }));
-  const SocketAddress bound = raw->listener->local_address();
-  listeners_.push_back(std::move(entry));
+  ASSIGN_OR_RETURN(std::unique_ptr<Listener> listener,
+                   network_.Listen(address, ListenOptions()));
+  auto acceptor = std::make_unique<Acceptor>(
+      loop_, std::move(listener),
+      AcceptorOptions{
+          .max_connections = options_.max_clients,
+          .open_connections = [this] { return relays_.size(); },
+          .on_connection =
+              [this](std::unique_ptr<Stream> stream) {
+                Adopt(std::move(stream));
+              },
+          .on_rejected = [this] { ++stats_.rejected; },
+          .log = [this](absl::string_view line) { Log(line); },
+      });
+  RETURN_IF_ERROR(acceptor->Start());
+  const SocketAddress bound = acceptor->local_address();
+  acceptors_.push_back(std::move(acceptor));
   return bound;
 }
 
-void TcpProxy::AcceptReady(ListenerEntry& entry) {
-  for (int i = 0; i < kMaxAcceptsPerEvent; ++i) {
-    absl::StatusOr<std::unique_ptr<Stream>> stream =
-        entry.listener->Accept(absl::InfinitePast());
-    if (!stream.ok()) {
-      if (WouldBlock(stream.status())) return;
-      // Out of descriptors: pause accepting briefly rather than spin.
-      Log(absl::StrCat("accept failed: ", stream.status().ToString()));
-      loop_.Unwatch(*entry.listener);
-      entry.retry_timer = loop_.AddTimer(
-          loop_.clock().Now() + absl::Milliseconds(100), [this, &entry] {
-            entry.retry_timer = 0;
-            const absl::Status watched =
-                loop_.Watch(*entry.listener, kReadable,
-                            [this, &entry](uint32_t) { AcceptReady(entry); });
-            if (!watched.ok()) Log(watched.ToString());
-          });
-      return;
-    }
-    if (relays_.size() >= options_.max_clients) {
-      ++stats_.rejected;
-      const absl::Time now = loop_.clock().Now();
-      if (now - last_reject_log_ >= absl::Seconds(1)) {
-        last_reject_log_ = now;
-        Log(absl::StrCat("connection limit (", options_.max_clients,
-                         ") reached: closing connection from ",
-                         (*stream)->peer_address().ToString()));
-      }
-      (*stream)->Close();
-      continue;
-    }
-    ++stats_.clients;
-    auto relay = std::make_unique<Relay>(*this, *std::move(stream));
-    Relay* raw = relay.get();
-    relays_.emplace(raw, std::move(relay));
-    raw->Start();
-  }
+void TcpProxy::Adopt(std::unique_ptr<Stream> stream) {
+  ++stats_.clients;
+  auto relay = std::make_unique<Relay>(*this, std::move(stream));
+  Relay* raw = relay.get();
+  relays_.emplace(raw, std::move(relay));
+  raw->Start();
 }
 
 void TcpProxy::Retire(Relay* relay) {
@@ -490,12 +465,7 @@ void TcpProxy::Retire(Relay* relay) {
 
 void TcpProxy::Shutdown(absl::Duration grace, std::function<void()> done) {
   shutting_down_ = true;
-  for (auto& entry : listeners_) {
-    loop_.Unwatch(*entry->listener);
-    loop_.CancelTimer(entry->retry_timer);
-    entry->retry_timer = 0;
-    entry->listener->Close();
-  }
+  for (auto& acceptor : acceptors_) acceptor->Close();
   shutdown_done_ = std::move(done);
   grace_timer_ = loop_.AddTimer(loop_.clock().Now() + grace, [this] {
     grace_timer_ = 0;

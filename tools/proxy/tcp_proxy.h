@@ -43,6 +43,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "fakes/fault_plan.h"
+#include "protocols/transport/acceptor.h"
 #include "protocols/transport/event_loop.h"
 #include "protocols/transport/network.h"
 #include "tools/proxy/proxy.h"
@@ -69,15 +70,11 @@ class TcpProxy : public FaultProxy {
 
  private:
   class Relay;
-  struct ListenerEntry {
-    std::unique_ptr<Listener> listener;
-    // Set while accepting pauses after an error (out of descriptors).
-    EventLoop::TimerId retry_timer = 0;
-  };
 
   TcpProxy(EventLoop& loop, Network& network, ProxyOptions options,
            fakes::FaultPlan plan);
-  void AcceptReady(ListenerEntry& entry);
+  // Relays an accepted client connection.
+  void Adopt(std::unique_ptr<Stream> stream);
   // Called by a relay once closed; deletes it after the current callback.
   void Retire(Relay* relay);
   void MaybeFinishShutdown();
@@ -92,14 +89,13 @@ class TcpProxy : public FaultProxy {
   std::string read_buffer_;
   // Declared before the relays, which cancel their connects when destroyed.
   UpstreamConnector connector_;
-  std::vector<std::unique_ptr<ListenerEntry>> listeners_;
+  std::vector<std::unique_ptr<Acceptor>> acceptors_;
   bool shutting_down_ = false;
   std::unordered_map<Relay*, std::unique_ptr<Relay>> relays_;
   std::vector<std::unique_ptr<Relay>> retired_;
   EventLoop::TimerId reap_timer_ = 0;
   EventLoop::TimerId grace_timer_ = 0;
   std::function<void()> shutdown_done_;
-  absl::Time last_reject_log_ = absl::InfinitePast();
 };
 
 }  // namespace wirecheck::proxy
