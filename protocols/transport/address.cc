@@ -108,32 +108,27 @@ SocketAddress SocketAddress::FromSockaddr(const sockaddr* address,
   return result;
 }
 
-SocketAddress SocketAddress::Loopback(AddressFamily family, uint16_t port) {
+SocketAddress SocketAddress::ForFamily(AddressFamily family, in_addr_t v4,
+                                       const in6_addr& v6, uint16_t port) {
   SocketAddress address;
   if (family == AddressFamily::kIPv4) {
     address.storage_.v4.sin_family = AF_INET;
-    address.storage_.v4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.storage_.v4.sin_addr.s_addr = htonl(v4);
     address.storage_.v4.sin_port = htons(port);
   } else if (family == AddressFamily::kIPv6) {
     address.storage_.v6.sin6_family = AF_INET6;
-    address.storage_.v6.sin6_addr = in6addr_loopback;
+    address.storage_.v6.sin6_addr = v6;
     address.storage_.v6.sin6_port = htons(port);
   }
   return address;
 }
 
+SocketAddress SocketAddress::Loopback(AddressFamily family, uint16_t port) {
+  return ForFamily(family, INADDR_LOOPBACK, in6addr_loopback, port);
+}
+
 SocketAddress SocketAddress::Any(AddressFamily family, uint16_t port) {
-  SocketAddress address;
-  if (family == AddressFamily::kIPv4) {
-    address.storage_.v4.sin_family = AF_INET;
-    address.storage_.v4.sin_addr.s_addr = htonl(INADDR_ANY);
-    address.storage_.v4.sin_port = htons(port);
-  } else if (family == AddressFamily::kIPv6) {
-    address.storage_.v6.sin6_family = AF_INET6;
-    address.storage_.v6.sin6_addr = in6addr_any;
-    address.storage_.v6.sin6_port = htons(port);
-  }
-  return address;
+  return ForFamily(family, INADDR_ANY, in6addr_any, port);
 }
 
 AddressFamily SocketAddress::family() const {

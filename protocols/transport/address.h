@@ -89,6 +89,11 @@ class SocketAddress {
   }
 
  private:
+  // `v4` (host byte order) or `v6` with `port`, as `family` says; the
+  // unspecified address for any other family.
+  static SocketAddress ForFamily(AddressFamily family, in_addr_t v4,
+                                 const in6_addr& v6, uint16_t port);
+
   union Storage {
     sockaddr any;
     sockaddr_in v4;

@@ -51,6 +51,17 @@ TEST(SocketAddressTest, RejectsMalformedText) {
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+TEST(SocketAddressTest, LoopbackAndAnyCarryFamilyAndPort) {
+  EXPECT_EQ(SocketAddress::Loopback(AddressFamily::kIPv4, 37).ToString(),
+            "127.0.0.1:37");
+  EXPECT_EQ(SocketAddress::Loopback(AddressFamily::kIPv6, 37).ToString(),
+            "[::1]:37");
+  EXPECT_EQ(SocketAddress::Any(AddressFamily::kIPv4, 12000).ToString(),
+            "0.0.0.0:12000");
+  EXPECT_EQ(SocketAddress::Any(AddressFamily::kIPv6, 12000).ToString(),
+            "[::]:12000");
+}
+
 TEST(SocketAddressTest, ClassifiesSpecialAddresses) {
   EXPECT_TRUE(SocketAddress::Parse("255.255.255.255:1")->is_limited_broadcast());
   EXPECT_TRUE(SocketAddress::Parse("224.0.0.251:1")->is_multicast());
