@@ -58,4 +58,18 @@ std::vector<const Suite*> RegisteredSuites() {
   return suites;
 }
 
+Case MakeCase(std::string id, std::vector<std::string> requirements,
+              Level level, Transport transport, std::string description,
+              std::function<Finding(CaseContext&)> check, bool exclusive) {
+  Case c;
+  c.id = std::move(id);
+  c.requirements = std::move(requirements);
+  c.level = level;
+  c.transport = transport;
+  c.description = std::move(description);
+  c.exclusive = exclusive;
+  c.check = std::move(check);
+  return c;
+}
+
 }  // namespace wirecheck::conformance

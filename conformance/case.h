@@ -116,6 +116,13 @@ struct Case {
   std::function<Finding(CaseContext&)> check;
 };
 
+// A case from its parts, in the order of Case's fields (with the default
+// timeout).
+Case MakeCase(std::string id, std::vector<std::string> requirements,
+              Level level, Transport transport, std::string description,
+              std::function<Finding(CaseContext&)> check,
+              bool exclusive = false);
+
 // One protocol's (or one protocol variant's) cases.
 struct Suite {
   // What users type: "time", "framing:line", "ping", "discovery".

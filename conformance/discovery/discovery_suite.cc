@@ -401,22 +401,6 @@ Finding Probe(CaseContext& context, Transport) {
   return Unsupported("no answer to three queries");
 }
 
-Case MakeCase(std::string id, std::vector<std::string> requirements,
-              Level level, std::string description,
-              Finding (*check)(CaseContext&)) {
-  Case c;
-  c.id = std::move(id);
-  c.requirements = std::move(requirements);
-  c.level = level;
-  c.transport = Transport::kUdp;
-  c.description = std::move(description);
-  // All cases share the target's per-source allowance (DISC-10), so they
-  // run one at a time.
-  c.exclusive = true;
-  c.check = check;
-  return c;
-}
-
 }  // namespace
 
 Suite DiscoverySuite() {
@@ -442,40 +426,57 @@ Suite DiscoverySuite() {
   };
   suite.cases = {
       MakeCase("discovery/answers-unicast-query", {"DISC-1"}, Level::kMust,
-               "A query sent by unicast is answered", AnswersUnicastQuery),
+               Transport::kUdp, "A query sent by unicast is answered",
+               AnswersUnicastQuery),
       MakeCase("discovery/well-formed-replies", {"DISC-3"}, Level::kMust,
-               "Every answer is a well-formed WCD/1 message", WellFormedReplies),
+               Transport::kUdp, "Every answer is a well-formed WCD/1 message",
+               WellFormedReplies),
       MakeCase("discovery/ignores-malformed", {"DISC-3"}, Level::kMust,
-               "Malformed queries draw no answer", IgnoresMalformed),
+               Transport::kUdp, "Malformed queries draw no answer",
+               IgnoresMalformed),
       MakeCase("discovery/reply-size-bound", {"DISC-4"}, Level::kMust,
-               "No answer is larger than 1200 bytes", ReplySizeBound),
+               Transport::kUdp, "No answer is larger than 1200 bytes",
+               ReplySizeBound),
       MakeCase("discovery/one-reply-per-instance", {"DISC-5"}, Level::kMust,
+               Transport::kUdp,
                "One REPLY per matching instance, sent to the querier's port",
                OneReplyPerInstanceToQuerier),
       MakeCase("discovery/echoes-nonce", {"DISC-6"}, Level::kMust,
+               Transport::kUdp,
                "A REPLY carries the query's nonce and the instance's fields",
                EchoesNonceAndFields),
-      MakeCase("discovery/service-filter", {"DISC-7"}, Level::kMust,
-               "A query for a service not offered draws no REPLY", ServiceFilter),
+      MakeCase(
+          "discovery/service-filter", {"DISC-7"}, Level::kMust, Transport::kUdp,
+          "A query for a service not offered draws no REPLY", ServiceFilter),
       MakeCase("discovery/reply-delay-window", {"DISC-8"}, Level::kShould,
+               Transport::kUdp,
                "Replies come 20-120 ms after the query, at random (10 queries)",
                ReplyDelayWindow),
       MakeCase("discovery/known-answer-suppression", {"DISC-9"}, Level::kShould,
+               Transport::kUdp,
                "Instances listed as known are not answered for",
                KnownAnswerSuppression),
-      MakeCase("discovery/pending-reply-suppression", {"DISC-9"}, Level::kShould,
+      MakeCase("discovery/pending-reply-suppression", {"DISC-9"},
+               Level::kShould, Transport::kUdp,
                "Two copies of one query draw one REPLY per instance",
                PendingReplySuppression),
       MakeCase("discovery/rate-limit", {"DISC-10"}, Level::kMust,
+               Transport::kUdp,
                "60 queries at once draw at most 20 answers plus 10 per second",
                RateLimit),
-      MakeCase("discovery/ignores-non-queries", {"DISC-11"}, Level::kMust,
-               "REPLY, ANNOUNCE and GOODBYE sent to the responder draw no answer",
-               IgnoresNonQueries),
+      MakeCase(
+          "discovery/ignores-non-queries", {"DISC-11"}, Level::kMust,
+          Transport::kUdp,
+          "REPLY, ANNOUNCE and GOODBYE sent to the responder draw no answer",
+          IgnoresNonQueries),
       MakeCase("discovery/legacy-hello", {"DISC-14"}, Level::kMust,
-               "\"Hello\" is answered with \"I am here\"", LegacyHello),
+               Transport::kUdp, "\"Hello\" is answered with \"I am here\"",
+               LegacyHello),
   };
   for (Case& c : suite.cases) {
+    // All cases share the target's per-source allowance (DISC-10), so they
+    // run one at a time.
+    c.exclusive = true;
     if (c.id == "discovery/rate-limit") c.timeout = absl::Seconds(5);
     if (c.id == "discovery/reply-delay-window") c.timeout = absl::Seconds(6);
   }

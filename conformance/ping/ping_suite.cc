@@ -347,20 +347,6 @@ Finding Probe(CaseContext& context, Transport) {
   return Pass(absl::StrCat("answered from ", reply->first.from.ToString()));
 }
 
-Case MakeCase(std::string id, std::vector<std::string> requirements,
-              Level level, std::string description,
-              Finding (*check)(CaseContext&), bool exclusive = false) {
-  Case c;
-  c.id = std::move(id);
-  c.requirements = std::move(requirements);
-  c.level = level;
-  c.transport = Transport::kUdp;
-  c.description = std::move(description);
-  c.exclusive = exclusive;
-  c.check = check;
-  return c;
-}
-
 }  // namespace
 
 Suite PingSuite() {
@@ -380,32 +366,37 @@ Suite PingSuite() {
   };
   suite.cases = {
       MakeCase("ping/reply-to-sender", {"PING-1"}, Level::kMust,
+               Transport::kUdp,
                "Each ping is answered from the target to the sender's port",
                ReplyToSender),
-      MakeCase("ping/payload-echoed", {"PING-2"}, Level::kMust,
+      MakeCase("ping/payload-echoed", {"PING-2"}, Level::kMust, Transport::kUdp,
                "The answer is the ping, exactly or upper-cased (which is "
                "reported)",
                PayloadEchoed),
       MakeCase("ping/no-amplification", {"PING-3"}, Level::kMust,
+               Transport::kUdp,
                "No answer is larger than its request (pings of 24-1400 bytes "
                "and malformed ones)",
                NoAmplification),
-      MakeCase("ping/back-to-back", {"PING-4"}, Level::kMust,
+      MakeCase("ping/back-to-back", {"PING-4"}, Level::kMust, Transport::kUdp,
                "20 pings sent at once are all answered (retried up to 8 "
                "rounds for lossy servers)",
                BackToBack),
       MakeCase("ping/concurrent-clients", {"PING-4"}, Level::kMust,
+               Transport::kUdp,
                "5 clients at once each get their own answers (retried up to 8 "
                "rounds)",
                ConcurrentClients),
       MakeCase("ping/largest-payload", {"PING-5"}, Level::kShould,
+               Transport::kUdp,
                "Pings up to the largest UDP datagram are answered whole "
                "(largest reported)",
                LargestPayload),
-      MakeCase("ping/loss-measured", {"PING-6"}, Level::kMay,
+      MakeCase("ping/loss-measured", {"PING-6"}, Level::kMay, Transport::kUdp,
                "Loss over 100 probes spread over the case's timeout (reported)",
                LossMeasured, /*exclusive=*/true),
       MakeCase("ping/survives-malformed", {"PING-7"}, Level::kShould,
+               Transport::kUdp,
                "Pings are still answered after malformed datagrams",
                SurvivesMalformed),
   };

@@ -361,20 +361,6 @@ absl::StatusOr<std::map<Transport, SocketAddress>> StartReference(
                               {.service = service}, bind);
 }
 
-Case MakeCase(std::string id, std::vector<std::string> requirements,
-              Level level, Transport transport, std::string description,
-              Finding (*check)(CaseContext&), bool exclusive = false) {
-  Case c;
-  c.id = std::move(id);
-  c.requirements = std::move(requirements);
-  c.level = level;
-  c.transport = transport;
-  c.description = std::move(description);
-  c.exclusive = exclusive;
-  c.check = check;
-  return c;
-}
-
 }  // namespace
 
 Suite TimeSuite() {
