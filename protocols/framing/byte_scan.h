@@ -1,15 +1,18 @@
 // The byte loops under the framing decoders: scanning for delimiters,
-// copying up to them, unescaping `escaped` payloads and copying `cobs`
-// blocks. Each has a portable version (16 bytes at a time with SSE2 on
-// x86-64, a plain loop elsewhere) and an AVX-512 version (64 bytes at a
-// time, escapes removed with VBMI2's byte compress) chosen at run time on
-// CPUs that have AVX-512BW and AVX-512VBMI2, as glibc's memchr does. Both
-// give the same results for every input; the decoders' tests and the
-// framing `simd_fuzzer` check that.
+// copying up to them, checking `sentinel` headers, unescaping `escaped`
+// payloads and copying `cobs` blocks. Each has a portable version (16
+// bytes at a time with SSE2 on x86-64, a plain loop elsewhere) and an
+// AVX-512 version (64 bytes at a time, escapes removed with VBMI2's byte
+// compress) chosen at run time on CPUs that have AVX-512BW and
+// AVX-512VBMI2, as glibc's memchr does. Both give the same results for
+// every input; byte_scan_test, the codec tests and the framing
+// `chunking_fuzzer` check that.
 #ifndef WIRECHECK_PROTOCOLS_FRAMING_BYTE_SCAN_H_
 #define WIRECHECK_PROTOCOLS_FRAMING_BYTE_SCAN_H_
 
 #include <cstddef>
+
+#include "absl/strings/ascii.h"
 
 namespace wirecheck::framing::internal {
 
@@ -40,6 +43,21 @@ size_t CopyUntilEither(const char* from, size_t count, char a, char b,
 // compare.
 size_t FindSubstring(const char* haystack, size_t size, const char* needle,
                      size_t needle_size);
+
+// sentinel: the longest delimiter, in bytes.
+inline constexpr size_t kMaxSentinel = 64;
+
+// sentinel: whether `byte` may be part of a delimiter ([A-Za-z0-9_-]).
+inline bool IsSentinelByte(char byte) {
+  return absl::ascii_isalnum(static_cast<unsigned char>(byte)) || byte == '_' ||
+         byte == '-';
+}
+
+// sentinel: the length of the delimiter whose header line starts at
+// from[0, count): k when from[k] is an LF, 1 <= k <= 64 and every byte
+// before it is in [A-Za-z0-9_-]; 0 otherwise (an invalid or incomplete
+// header, which the caller then parses byte by byte to report).
+size_t SentinelHeaderLength(const char* from, size_t count);
 
 // What a bulk loop consumed from its input and produced into its output.
 struct BulkProgress {

@@ -60,6 +60,78 @@ TEST(ByteScanTest, FindAndCopyStopAtTheFirstOfEitherByteAtEveryPosition) {
   }
 }
 
+TEST(ByteScanTest, FindSubstringFindsTheFirstOccurrenceForShortAndLongNeedles) {
+  std::mt19937 random(7);
+  // 64 is the longest needle compared in one vector, 65 the shortest that
+  // takes the memcmp path.
+  for (size_t needle_size : {1, 2, 8, 63, 64, 65, 100}) {
+    std::string needle(needle_size, 'n');
+    for (char& c : needle) c = static_cast<char>('a' + random() % 26);
+    for (size_t size : {needle_size - 1, needle_size, needle_size + 1,
+                        size_t{64}, size_t{65}, size_t{200}}) {
+      for (size_t at = 0; at + needle_size <= size; ++at) {
+        // The needle with its last byte changed just before the real one,
+        // so first-and-last candidates that fail the full compare occur.
+        std::string haystack(size, '.');
+        haystack.replace(at, needle_size, needle);
+        if (at >= needle_size && needle_size > 1) {
+          std::string decoy = needle;
+          decoy[needle_size / 2] ^= 1;
+          haystack.replace(at - needle_size, needle_size, decoy);
+        }
+        const auto [fast, portable] = Versions::Both([&] {
+          return FindSubstring(haystack.data(), size, needle.data(),
+                               needle_size);
+        });
+        EXPECT_EQ(fast, haystack.find(needle)) << needle_size << "/" << size;
+        EXPECT_EQ(fast, portable);
+      }
+      const std::string absent(size, '.');
+      EXPECT_EQ(FindSubstring(absent.data(), size, needle.data(), needle_size),
+                size);
+    }
+  }
+}
+
+TEST(ByteScanTest, SentinelHeaderLengthAcceptsOnlyAValidCompleteHeader) {
+  const std::string longest(kMaxSentinel, 'Z');
+  const struct {
+    std::string input;
+    size_t length;
+  } cases[] = {
+      {"abc\npayload", 3},
+      {"A-z_09\n", 6},
+      {longest + "\n", kMaxSentinel},
+      {longest + "Z\n", 0},  // 65 bytes: too long
+      {"\npayload", 0},      // empty
+      {"ab", 0},             // no LF yet
+      {longest, 0},          // 64 bytes, LF not yet seen
+      {"ab.c\n", 0},         // '.' is not allowed
+      {"ab c\n", 0},
+      {"ab\x80\n", 0},
+      {"ab@[`{\n", 0},  // the neighbours of the letter ranges
+      {"ab/:\n", 0},    // the neighbours of the digits
+  };
+  for (const auto& c : cases) {
+    const auto [fast, portable] = Versions::Both(
+        [&] { return SentinelHeaderLength(c.input.data(), c.input.size()); });
+    EXPECT_EQ(fast, c.length) << c.input;
+    EXPECT_EQ(portable, c.length) << c.input;
+  }
+  // Every byte value in every position of an 8-byte delimiter.
+  for (int byte = 0; byte < 256; ++byte) {
+    for (size_t at = 0; at < 8; ++at) {
+      std::string input = "abcdefgh\n";
+      input[at] = static_cast<char>(byte);
+      const bool allowed = IsSentinelByte(static_cast<char>(byte));
+      const auto [fast, portable] = Versions::Both(
+          [&] { return SentinelHeaderLength(input.data(), input.size()); });
+      EXPECT_EQ(fast, portable) << byte << "@" << at;
+      if (byte != '\n') EXPECT_EQ(fast, allowed ? 8u : 0u) << byte;
+    }
+  }
+}
+
 // The reference: what the escaped decoder's byte-at-a-time loop would do,
 // stopping where UnescapeRun's contract says it may stop at the latest.
 std::string ReferenceUnescape(const std::string& input, size_t& stop) {

@@ -2,7 +2,6 @@
 // where D is 1 to 64 bytes of [A-Za-z0-9_-] and the first occurrence of D
 // after the LF ends the frame.
 #include <algorithm>
-#include <array>
 #include <cstring>
 #include <memory>
 #include <random>
@@ -15,22 +14,8 @@
 namespace wirecheck::framing::internal {
 namespace {
 
-constexpr size_t kMaxSentinel = 64;
 constexpr char kSentinelAlphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
-
-// A table, as every header byte is checked.
-constexpr std::array<bool, 256> kIsSentinelByte = [] {
-  std::array<bool, 256> table{};
-  for (const char* c = kSentinelAlphabet; *c != 0; ++c) {
-    table[static_cast<unsigned char>(*c)] = true;
-  }
-  return table;
-}();
-
-bool IsSentinelByte(char byte) {
-  return kIsSentinelByte[static_cast<unsigned char>(byte)];
-}
 
 // With a random delimiter few positions match its first and last bytes, so
 // this runs near memchr's speed; an adversarial payload costs at most 64
@@ -60,16 +45,12 @@ class SentinelDecoder : public Decoder {
     while (pos < n) {
       if (in_header_ && sentinel_.empty()) {
         // The common case: the whole header is here and valid.
-        const size_t look = std::min(n - pos, kMaxSentinel + 1);
-        const char* lf =
-            static_cast<const char*>(std::memchr(p + pos, '\n', look));
-        if (lf != nullptr && lf > p + pos &&
-            std::all_of(p + pos, lf,
-                        [](char c) { return IsSentinelByte(c); })) {
-          sentinel_.Refer(p + pos, lf - (p + pos));
+        if (const size_t length = SentinelHeaderLength(p + pos, n - pos);
+            length > 0) {
+          sentinel_.Refer(p + pos, length);
           in_header_ = false;
           search_from_ = 0;
-          pos = lf - p + 1;
+          pos += length + 1;
           continue;
         }
       }
