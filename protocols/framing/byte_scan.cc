@@ -157,28 +157,87 @@ WIRECHECK_TARGET_AVX512 size_t CopyUntilEitherAvx512(const char* from,
   return hits != 0 ? i + _tzcnt_u64(hits) : count;
 }
 
-// FindSubstringAvx512's search. A candidate is confirmed with one masked
-// compare when the needle has at most 64 bytes (every sentinel does), with
-// memcmp otherwise. Each case is its own function so that the short one
-// makes no call and keeps its vectors in registers: a memcmp call per
-// frame, and the spills around it, held sentinel at about 0.4 of memchr's
-// speed on 64-byte frames instead of about 0.48.
+// The starting points from[0, 64) whose byte matches the needle's first
+// byte and whose byte needle_size - 1 further on matches its last one;
+// from[0, needle_size + 63) must be readable.
+WIRECHECK_TARGET_AVX512 inline uint64_t WholeChunkCandidates(const char* from,
+                                                             size_t needle_size,
+                                                             __m512i first,
+                                                             __m512i last) {
+  return _mm512_mask_cmpeq_epi8_mask(
+      _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(from), first),
+      _mm512_loadu_si512(from + needle_size - 1), last);
+}
+
+// The needle to confirm candidates against.
+struct Needle {
+  const char* bytes;
+  size_t size;
+  // Short needles (up to 64 bytes): the needle in its lanes.
+  __mmask64 lanes;
+  __m512i vector;
+};
+
+// The first of `candidates` (starting points at + lane) where the haystack
+// holds the needle, or `none`. A short needle is compared in one masked
+// compare, a longer one with memcmp.
+template <bool kShortNeedle>
+WIRECHECK_TARGET_AVX512 inline size_t Confirm(uint64_t candidates,
+                                              const char* haystack, size_t at,
+                                              const Needle& needle,
+                                              size_t none) {
+  for (; candidates != 0; candidates &= candidates - 1) {
+    const size_t start = at + _tzcnt_u64(candidates);
+    const bool equal =
+        kShortNeedle
+            ? _mm512_mask_cmpneq_epi8_mask(
+                  needle.lanes,
+                  _mm512_maskz_loadu_epi8(needle.lanes, haystack + start),
+                  needle.vector) == 0
+            : std::memcmp(haystack + start, needle.bytes, needle.size) == 0;
+    if (equal) return start;
+  }
+  return none;
+}
+
+// FindSubstringAvx512's search. Short and long needles each get their own
+// function, so that the short one makes no call and keeps its vectors in
+// registers: a memcmp call per frame, and the spills around it, held
+// sentinel at about 0.4 of memchr's speed on 64-byte frames instead of
+// about 0.48.
 template <bool kShortNeedle>
 WIRECHECK_TARGET_AVX512 __attribute__((noinline)) size_t
-FindSubstringAvx512Loop(const char* haystack, size_t size, const char* needle,
-                        size_t needle_size) {
-  const __m512i first = _mm512_set1_epi8(needle[0]);
-  const __m512i last = _mm512_set1_epi8(needle[needle_size - 1]);
-  const __mmask64 needle_lanes = Lanes(kShortNeedle ? needle_size : 0);
-  const __m512i needle_bytes = _mm512_maskz_loadu_epi8(needle_lanes, needle);
+FindSubstringAvx512Loop(const char* haystack, size_t size,
+                        const char* needle_bytes, size_t needle_size) {
+  const __m512i first = _mm512_set1_epi8(needle_bytes[0]);
+  const __m512i last = _mm512_set1_epi8(needle_bytes[needle_size - 1]);
+  const __mmask64 lanes = Lanes(kShortNeedle ? needle_size : 0);
+  const Needle needle{needle_bytes, needle_size, lanes,
+                      _mm512_maskz_loadu_epi8(lanes, needle_bytes)};
   const size_t starts = size - needle_size + 1;
-  for (size_t i = 0; i < starts; i += 64) {
+  size_t i = 0;
+  // Two chunks per step, as in FindEitherAvx512: a sentinel just past 64
+  // payload bytes is then found in one step, not two dependent ones.
+  for (; starts - i >= 128; i += 128) {
+    const uint64_t low =
+        WholeChunkCandidates(haystack + i, needle_size, first, last);
+    const uint64_t high =
+        WholeChunkCandidates(haystack + i + 64, needle_size, first, last);
+    if ((low | high) == 0) continue;
+    if (const size_t at = Confirm<kShortNeedle>(low, haystack, i, needle, size);
+        at != size) {
+      return at;
+    }
+    if (const size_t at =
+            Confirm<kShortNeedle>(high, haystack, i + 64, needle, size);
+        at != size) {
+      return at;
+    }
+  }
+  for (; i < starts; i += 64) {
     uint64_t candidates;
     if (starts - i >= 64) {
-      // 64 whole starting points: plain loads stay within the haystack.
-      candidates = _mm512_mask_cmpeq_epi8_mask(
-          _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(haystack + i), first),
-          _mm512_loadu_si512(haystack + i + needle_size - 1), last);
+      candidates = WholeChunkCandidates(haystack + i, needle_size, first, last);
     } else {
       const __mmask64 live = Lanes(starts - i);
       const __m512i heads = _mm512_maskz_loadu_epi8(live, haystack + i);
@@ -187,16 +246,10 @@ FindSubstringAvx512Loop(const char* haystack, size_t size, const char* needle,
       candidates = _mm512_mask_cmpeq_epi8_mask(
           _mm512_mask_cmpeq_epi8_mask(live, heads, first), tails, last);
     }
-    for (; candidates != 0; candidates &= candidates - 1) {
-      const size_t at = i + _tzcnt_u64(candidates);
-      const bool equal =
-          kShortNeedle
-              ? _mm512_mask_cmpneq_epi8_mask(
-                    needle_lanes,
-                    _mm512_maskz_loadu_epi8(needle_lanes, haystack + at),
-                    needle_bytes) == 0
-              : std::memcmp(haystack + at, needle, needle_size) == 0;
-      if (equal) return at;
+    if (const size_t at =
+            Confirm<kShortNeedle>(candidates, haystack, i, needle, size);
+        at != size) {
+      return at;
     }
   }
   return size;

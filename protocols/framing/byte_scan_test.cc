@@ -67,8 +67,10 @@ TEST(ByteScanTest, FindSubstringFindsTheFirstOccurrenceForShortAndLongNeedles) {
   for (size_t needle_size : {1, 2, 8, 63, 64, 65, 100}) {
     std::string needle(needle_size, 'n');
     for (char& c : needle) c = static_cast<char>('a' + random() % 26);
+    // Up to 300 bytes, so that long needles too are found in both halves
+    // of a two-chunk step.
     for (size_t size : {needle_size - 1, needle_size, needle_size + 1,
-                        size_t{64}, size_t{65}, size_t{200}}) {
+                        size_t{64}, size_t{65}, size_t{200}, size_t{300}}) {
       for (size_t at = 0; at + needle_size <= size; ++at) {
         // The needle with its last byte changed just before the real one,
         // so first-and-last candidates that fail the full compare occur.
