@@ -253,6 +253,24 @@ class RecordingDatagramSocket : public DatagramSocket {
   bool closed_ = false;
 };
 
+// Logs a socket that Listen() or OpenDatagram() just opened (`event`, with
+// its address) and wraps it in `Recording`, or logs the error ("<what>:
+// ...") and returns it.
+template <typename Recording, typename Socket>
+absl::StatusOr<std::unique_ptr<Socket>> RecordOpened(
+    absl::StatusOr<std::unique_ptr<Socket>> opened, Recorder recorder,
+    WireEventKind event, absl::string_view what) {
+  if (!opened.ok()) {
+    recorder.log.Record(WireEventKind::kError, recorder.name,
+                        absl::StrCat(what, ": ", opened.status().ToString()));
+    return opened;
+  }
+  recorder.log.Record(event, recorder.name,
+                      (*opened)->local_address().ToString());
+  return std::unique_ptr<Socket>(
+      new Recording(std::move(*opened), std::move(recorder)));
+}
+
 }  // namespace
 
 RecordingNetwork::RecordingNetwork(Network& inner, WireLog& log,
@@ -289,34 +307,18 @@ absl::StatusOr<std::unique_ptr<Listener>> RecordingNetwork::Listen(
     const SocketAddress& local, const ListenOptions& options) {
   Recorder recorder{log_, inner_.clock(), deadline_cap_,
                     log_.NewSocketName("listener")};
-  absl::StatusOr<std::unique_ptr<Listener>> listener =
-      inner_.Listen(local, options);
-  if (!listener.ok()) {
-    log_.Record(WireEventKind::kError, recorder.name,
-                absl::StrCat("listen: ", listener.status().ToString()));
-    return listener;
-  }
-  log_.Record(WireEventKind::kListen, recorder.name,
-              (*listener)->local_address().ToString());
-  return std::unique_ptr<Listener>(
-      new RecordingListener(std::move(*listener), std::move(recorder)));
+  return RecordOpened<RecordingListener>(inner_.Listen(local, options),
+                                         std::move(recorder),
+                                         WireEventKind::kListen, "listen");
 }
 
 absl::StatusOr<std::unique_ptr<DatagramSocket>> RecordingNetwork::OpenDatagram(
     const SocketAddress& local, const DatagramOptions& options) {
   Recorder recorder{log_, inner_.clock(), deadline_cap_,
                     log_.NewSocketName("udp")};
-  absl::StatusOr<std::unique_ptr<DatagramSocket>> socket =
-      inner_.OpenDatagram(local, options);
-  if (!socket.ok()) {
-    log_.Record(WireEventKind::kError, recorder.name,
-                absl::StrCat("open: ", socket.status().ToString()));
-    return socket;
-  }
-  log_.Record(WireEventKind::kOpen, recorder.name,
-              (*socket)->local_address().ToString());
-  return std::unique_ptr<DatagramSocket>(
-      new RecordingDatagramSocket(std::move(*socket), std::move(recorder)));
+  return RecordOpened<RecordingDatagramSocket>(
+      inner_.OpenDatagram(local, options), std::move(recorder),
+      WireEventKind::kOpen, "open");
 }
 
 absl::StatusOr<std::vector<NetworkInterface>> RecordingNetwork::Interfaces() {
