@@ -147,6 +147,26 @@ TEST_P(RecordingNetworkTest, RecordsDatagramsBothWays) {
   EXPECT_EQ(snapshot.events[2].detail, "from " + peer->local_address().ToString());
 }
 
+TEST_P(RecordingNetworkTest, RecordsWhyAListenerOrSocketCouldNotOpen) {
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Listener> taken_listener,
+                       harness_->client_network().Listen(
+                           SocketAddress::Loopback(harness_->family(), 0), {}));
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<DatagramSocket> taken_socket,
+                       harness_->client_network().OpenDatagram(
+                           SocketAddress::Loopback(harness_->family(), 0), {}));
+  RecordingNetwork network(harness_->client_network(), *log_);
+
+  EXPECT_FALSE(network.Listen(taken_listener->local_address(), {}).ok());
+  EXPECT_FALSE(network.OpenDatagram(taken_socket->local_address(), {}).ok());
+
+  EXPECT_THAT(Kinds(*log_), ElementsAre("error listener#1", "error udp#1"));
+  const WireLogSnapshot snapshot = log_->Snapshot();
+  EXPECT_THAT(snapshot.events[0].detail, HasSubstr("listen: "));
+  EXPECT_THAT(snapshot.events[0].detail,
+              HasSubstr(taken_listener->local_address().ToString()));
+  EXPECT_THAT(snapshot.events[1].detail, HasSubstr("open: "));
+}
+
 INSTANTIATE_TEST_SUITE_P(AllHarnesses, RecordingNetworkTest,
                          ::testing::ValuesIn(::wirecheck::testing::AllHarnesses()),
                          ::wirecheck::testing::HarnessTestName);
