@@ -1,6 +1,7 @@
 #include "protocols/framing/byte_scan.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 
@@ -86,11 +87,25 @@ size_t CopyUntilEitherPortable(const char* from, size_t count, char a, char b,
   return i;
 }
 
+// A table, as the portable header check looks up every byte.
+constexpr std::array<bool, 256> kSentinelBytes = [] {
+  std::array<bool, 256> table{};
+  for (int byte = 0; byte < 256; ++byte) {
+    table[byte] = (byte >= 'A' && byte <= 'Z') ||
+                  (byte >= 'a' && byte <= 'z') ||
+                  (byte >= '0' && byte <= '9') || byte == '_' || byte == '-';
+  }
+  return table;
+}();
+
 size_t SentinelHeaderLengthPortable(const char* from, size_t count) {
   const char* lf = static_cast<const char*>(
       std::memchr(from, '\n', std::min(count, kMaxSentinel + 1)));
   if (lf == nullptr || lf == from) return 0;
-  return std::all_of(from, lf, [](char byte) { return IsSentinelByte(byte); })
+  return std::all_of(from, lf,
+                     [](char byte) {
+                       return kSentinelBytes[static_cast<unsigned char>(byte)];
+                     })
              ? lf - from
              : 0;
 }
@@ -424,6 +439,10 @@ CobsBlocksRunAvx512(const unsigned char* from, size_t count, char* to,
 }  // namespace
 
 bool Avx512Enabled() { return avx512_enabled; }
+
+bool IsSentinelByte(char byte) {
+  return kSentinelBytes[static_cast<unsigned char>(byte)];
+}
 
 void SetAvx512ForTesting(bool enabled) {
   avx512_enabled = enabled && DetectAvx512();

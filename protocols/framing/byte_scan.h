@@ -12,8 +12,6 @@
 
 #include <cstddef>
 
-#include "absl/strings/ascii.h"
-
 namespace wirecheck::framing::internal {
 
 // True when the AVX-512 versions run: the CPU (and OS) support them and
@@ -48,10 +46,7 @@ size_t FindSubstring(const char* haystack, size_t size, const char* needle,
 inline constexpr size_t kMaxSentinel = 64;
 
 // sentinel: whether `byte` may be part of a delimiter ([A-Za-z0-9_-]).
-inline bool IsSentinelByte(char byte) {
-  return absl::ascii_isalnum(static_cast<unsigned char>(byte)) || byte == '_' ||
-         byte == '-';
-}
+bool IsSentinelByte(char byte);
 
 // sentinel: the length of the delimiter whose header line starts at
 // from[0, count): k when from[k] is an LF, 1 <= k <= 64 and every byte

@@ -8,6 +8,7 @@
 #include <random>
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "gtest/gtest.h"
 
 namespace wirecheck::framing::internal {
@@ -125,7 +126,10 @@ TEST(ByteScanTest, SentinelHeaderLengthAcceptsOnlyAValidCompleteHeader) {
     for (size_t at = 0; at < 8; ++at) {
       std::string input = "abcdefgh\n";
       input[at] = static_cast<char>(byte);
-      const bool allowed = IsSentinelByte(static_cast<char>(byte));
+      const bool allowed =
+          absl::ascii_isalnum(static_cast<unsigned char>(byte)) ||
+          byte == '_' || byte == '-';
+      EXPECT_EQ(IsSentinelByte(static_cast<char>(byte)), allowed) << byte;
       const auto [fast, portable] = Versions::Both(
           [&] { return SentinelHeaderLength(input.data(), input.size()); });
       EXPECT_EQ(fast, portable) << byte << "@" << at;
