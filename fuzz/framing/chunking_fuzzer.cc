@@ -1,7 +1,8 @@
 // Chunking invariance, for every variant: a stream fed to the streaming
 // decoder in two different cuttings, both derived from the input (empty
 // Feed() calls included), gives the same frames at the same offsets and the
-// same error at the same offset; and after an error every further Feed()
+// same error at the same offset, and so does the second cutting received in
+// place (Decoder::ReceiveBuffer); and after an error every further Feed()
 // and Finish() returns that error and delivers nothing (errors are sticky).
 // The stream fed whole, where the AVX-512 bulk loops run, must decode alike
 // with them and with the portable loops (protocols/framing/byte_scan.h).
@@ -9,6 +10,7 @@
 // Input: byte 0 picks the variant, byte 1 the maximum frame size, bytes 2-9
 // seed the second cutting; the rest is the stream, whose own bytes give the
 // first cutting.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -52,9 +54,12 @@ constexpr size_t kMaxFrameSizes[] = {0, 1, 3, 37, 300,
 
 // Feeds `stream` in pieces of the given sizes (zero: an empty Feed()); the
 // last piece takes the rest. After an error, feeds the rest anyway and calls
-// Finish(), which must both repeat the error and deliver nothing.
+// Finish(), which must both repeat the error and deliver nothing. With
+// `in_place`, each piece is written into Decoder::ReceiveBuffer() and given
+// to Received() instead.
 Decoded Feed(Variant variant, const DecoderOptions& options,
-             absl::string_view stream, const std::vector<size_t>& sizes) {
+             absl::string_view stream, const std::vector<size_t>& sizes,
+             bool in_place = false) {
   Decoded decoded;
   std::unique_ptr<Decoder> decoder =
       wirecheck::framing::MakeDecoder(variant, options);
@@ -73,7 +78,15 @@ Decoded Feed(Variant variant, const DecoderOptions& options,
     const size_t size = i < sizes.size()
                             ? std::min(sizes[i], stream.size() - pos)
                             : stream.size() - pos;
-    const absl::Status status = decoder->Feed(stream.substr(pos, size), sink);
+    const absl::string_view piece = stream.substr(pos, size);
+    absl::Status status;
+    if (in_place) {
+      const absl::Span<char> room = decoder->ReceiveBuffer(size);
+      std::copy(piece.begin(), piece.end(), room.begin());
+      status = decoder->Received(size, sink);
+    } else {
+      status = decoder->Feed(piece, sink);
+    }
     pos += size;
     if (failed) {
       if (status != decoded.status) {
@@ -132,6 +145,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Decoded first = Feed(variant, options, stream, FromStream(stream));
   const Decoded second =
       Feed(variant, options, stream, FromSeed(seed, stream.size()));
+  const Decoded received =
+      Feed(variant, options, stream, FromSeed(seed, stream.size()),
+           /*in_place=*/true);
+  if (!(received == second)) {
+    Fail(variant, "receiving in place and Feed() differ", second, received);
+  }
   const Decoded whole = Feed(variant, options, stream, {});
   wirecheck::framing::internal::SetAvx512ForTesting(false);
   const Decoded portable = Feed(variant, options, stream, {});

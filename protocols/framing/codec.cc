@@ -153,6 +153,11 @@ Decoder::Decoder(Variant variant, const DecoderOptions& options)
 
 absl::Status Decoder::Feed(absl::string_view data, FrameSink sink) {
   if (!error_.ok()) return error_;
+  if (!in_place_ && received_end_ > pending_begin_) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        VariantName(variant_),
+        ": Feed() while a frame received in place is in progress"));
+  }
   absl::Status status = Consume(data, sink);
   if (!status.ok()) {
     error_ = status;
@@ -160,6 +165,61 @@ absl::Status Decoder::Feed(absl::string_view data, FrameSink sink) {
   }
   offset_ += data.size();
   return absl::OkStatus();
+}
+
+absl::Span<char> Decoder::ReceiveBuffer(size_t size) {
+  const size_t pending = received_end_ - pending_begin_;
+  // What a huge frame grew the buffer to is released once it is delivered.
+  const bool shrink = pending == 0 &&
+                      receive_capacity_ > internal::kKeepCapacity &&
+                      receive_capacity_ > 4 * size;
+  if (shrink || receive_capacity_ - received_end_ < size) {
+    if (!shrink && pending + size <= receive_capacity_) {
+      std::memmove(receive_.get(), receive_.get() + pending_begin_, pending);
+    } else {
+      // Four reads' worth at least, so that the pending frame is moved to
+      // the front at most once every few reads.
+      const size_t capacity =
+          shrink ? 4 * size
+                 : std::max({pending + size, 2 * receive_capacity_, 4 * size});
+      std::unique_ptr<char[]> buffer(new char[capacity]);
+      if (pending > 0) {
+        std::memcpy(buffer.get(), receive_.get() + pending_begin_, pending);
+      }
+      receive_ = std::move(buffer);
+      receive_capacity_ = capacity;
+    }
+    pending_begin_ = 0;
+    received_end_ = pending;
+  }
+  room_ = size;
+  return absl::MakeSpan(receive_.get() + received_end_, size);
+}
+
+absl::Status Decoder::Received(size_t count, FrameSink sink) {
+  if (count > room_) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(VariantName(variant_), ": Received(", count,
+                     ") exceeds the ", room_, " bytes ReceiveBuffer() gave"));
+  }
+  room_ = 0;
+  if (error_.ok() && offset_ - frame_start_ != received_end_ - pending_begin_) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        VariantName(variant_),
+        ": Received() while a frame given to Feed() is in progress"));
+  }
+  in_place_ = true;
+  const absl::Status status =
+      Feed(absl::string_view(receive_.get() + received_end_, count), sink);
+  in_place_ = false;
+  received_end_ += count;
+  const size_t pending = status.ok() ? offset_ - frame_start_ : 0;
+  pending_begin_ = received_end_ - pending;
+  // At a frame boundary the next bytes go to the front: nothing to move.
+  // The memory stays until ReceiveBuffer(), so pending() taken before this
+  // call still shows the bytes of the frames it completed.
+  if (pending == 0) pending_begin_ = received_end_ = 0;
+  return status;
 }
 
 absl::Status Decoder::Finish() {

@@ -32,9 +32,11 @@
 // transformation (line, crlf, nul, escaped without escapes, sentinel, the
 // length-prefixed variants, single-block cobs, raw) is delivered as a view
 // into the caller's bytes, without copying. A frame spanning Feed() calls is
-// copied once into the decoder's buffer; escaped, base64 and multi-block cobs
-// payloads are decoded into it. Between frames a decoder keeps at most
-// 256 KiB of buffer; what a larger frame needed is released once delivered.
+// copied once into the decoder's buffer, unless the caller receives in place
+// (Decoder::ReceiveBuffer) and the variant is line, crlf or nul; escaped,
+// base64 and multi-block cobs payloads are decoded into it. Between frames a
+// decoder keeps at most 256 KiB of buffer; what a larger frame needed is
+// released once delivered.
 #ifndef WIRECHECK_PROTOCOLS_FRAMING_CODEC_H_
 #define WIRECHECK_PROTOCOLS_FRAMING_CODEC_H_
 
@@ -134,6 +136,44 @@ class Decoder {
   // earlier error.
   absl::Status Finish();
 
+  // Receiving in place, for a caller that reads the stream itself: rather
+  // than Feed() bytes it read into a buffer of its own, it reads them
+  // straight into the decoder's:
+  //
+  //   absl::Span<char> room = decoder->ReceiveBuffer(64 * 1024);
+  //   ssize_t n = read(fd, room.data(), room.size());
+  //   absl::Status status = decoder->Received(n, sink);
+  //
+  // The decoder keeps the received bytes of the frame in progress where
+  // they landed (pending()), so line, crlf and nul deliver a frame that
+  // spans reads from there instead of copying it as it arrives; the other
+  // variants copy or decode as with Feed(). Frames, errors and offsets are
+  // exactly those Feed() gives for the same bytes. Use either Feed() or
+  // this on one decoder: mixing them is FAILED_PRECONDITION while a frame
+  // is in progress.
+
+  // Room for `size` more bytes, valid until Received() or the next
+  // ReceiveBuffer(); it may move the bytes pending() showed. The buffer
+  // holds at most the frame in progress (bounded by the maximum frame
+  // size) and the room asked for.
+  absl::Span<char> ReceiveBuffer(size_t size);
+
+  // Decodes the first `count` bytes written into the room the last
+  // ReceiveBuffer() gave, as Feed() would. Errors: those of Feed(), and
+  // INVALID_ARGUMENT (not sticky) when `count` exceeds that room.
+  absl::Status Received(size_t count, FrameSink sink);
+
+  // The received bytes of the frame in progress, from its first byte, in
+  // the decoder's buffer (offset() - pending().size() is its stream
+  // offset). Valid until the next ReceiveBuffer(), Received() included: the
+  // bytes received after them follow them in memory, so pending() taken
+  // before Received() and extended by what it consumed shows the stream
+  // exactly. Empty when receiving in place is not used.
+  absl::string_view pending() const {
+    return absl::string_view(receive_.get() + pending_begin_,
+                             received_end_ - pending_begin_);
+  }
+
   Variant variant() const { return variant_; }
   size_t max_frame_size() const { return max_frame_size_; }
   // Bytes consumed so far: the stream offset of the next byte to feed.
@@ -165,6 +205,11 @@ class Decoder {
   absl::Status Oversized(absl::string_view what);
   // Stream offset of the current frame's first byte.
   uint64_t frame_start() const { return frame_start_; }
+  // True while Consume() decodes bytes given to Received(): the current
+  // frame's bytes that earlier calls consumed then lie just before `data`
+  // in memory (offset() - frame_start() of them), and stay there until the
+  // frame has been delivered.
+  bool in_place() const { return in_place_; }
 
  private:
   const Variant variant_;
@@ -173,6 +218,15 @@ class Decoder {
   uint64_t frame_start_ = 0;
   absl::Status error_;
   uint64_t error_offset_ = 0;
+
+  // Receiving in place: the frame in progress is at [pending_begin_,
+  // received_end_) of receive_, the room last given after it.
+  std::unique_ptr<char[]> receive_;
+  size_t receive_capacity_ = 0;
+  size_t pending_begin_ = 0;
+  size_t received_end_ = 0;
+  size_t room_ = 0;
+  bool in_place_ = false;
 };
 
 // A decoder for `variant`.

@@ -27,6 +27,7 @@ using ::wirecheck::framing::testing::Chunking;
 using ::wirecheck::framing::testing::Chunkings;
 using ::wirecheck::framing::testing::Decoded;
 using ::wirecheck::framing::testing::DecodeInPieces;
+using ::wirecheck::framing::testing::DecodeReceivedInPieces;
 using ::wirecheck::testing::IsOkAndHolds;
 using ::wirecheck::testing::StatusIs;
 
@@ -93,6 +94,9 @@ TEST_P(VariantTest, ManyFramesDecodeAlikeUnderAnyChunking) {
   for (const Chunking& chunking : Chunkings(stream.size(), random, 0)) {
     EXPECT_EQ(DecodeInPieces(variant, {}, stream, chunking.sizes), whole)
         << chunking.name;
+    EXPECT_EQ(DecodeReceivedInPieces(variant, {}, stream, chunking.sizes),
+              whole)
+        << chunking.name << ", received in place";
   }
 }
 
@@ -130,6 +134,11 @@ TEST_P(VariantTest, CorruptStreamsFailAlikeUnderAnyChunking) {
       if (variant == Variant::kRaw) continue;
       ASSERT_EQ(DecodeInPieces(variant, options, stream, chunking.sizes), whole)
           << chunking.name << " on \"" << testing::Printable(stream) << "\"";
+      ASSERT_EQ(
+          DecodeReceivedInPieces(variant, options, stream, chunking.sizes),
+          whole)
+          << chunking.name << ", received in place, on \""
+          << testing::Printable(stream) << "\"";
     }
     for (size_t i = 0; i < whole.payloads.size() && variant != Variant::kRaw;
          ++i) {
@@ -270,6 +279,91 @@ TEST(DelimitedTest, SpanningFramesAreCopiedOnce) {
   ASSERT_OK(decoder->Feed("ld\n", sink));
   EXPECT_THAT(payloads, ElementsAre("hello", "world"));
   EXPECT_OK(decoder->Finish());
+}
+
+// Received in place, a frame spanning reads is delivered from the bytes
+// where they were received, and only the frame in progress stays pending.
+TEST(ReceiveInPlaceTest, SpanningFramesAreDeliveredWhereTheyWereReceived) {
+  for (const auto& [variant, stream] :
+       {std::pair{Variant::kLine, absl::string_view("hello\nworld\n")},
+        std::pair{Variant::kCrlf, absl::string_view("hello\r\nworld\r\n")},
+        std::pair{Variant::kNul, absl::string_view("hello\0world\0", 12)}}) {
+    std::unique_ptr<Decoder> decoder = MakeDecoder(variant);
+    std::vector<std::string> payloads;
+    uint64_t last_end = 0;
+    const char* buffer_begin = nullptr;
+    const char* buffer_end = nullptr;
+    const auto sink = [&](const Frame& frame) {
+      payloads.emplace_back(frame.payload);
+      last_end = frame.offset + frame.wire_size;
+      EXPECT_GE(frame.payload.data(), buffer_begin) << VariantName(variant);
+      EXPECT_LE(frame.payload.data() + frame.payload.size(), buffer_end);
+    };
+    // Every read ends inside a frame: "hel", "lo<end>wor", "ld<end>".
+    size_t pos = 0;
+    for (size_t size : {size_t{3}, stream.size() / 2 + 1 - 3,
+                        stream.size() - stream.size() / 2 - 1}) {
+      const absl::Span<char> room = decoder->ReceiveBuffer(size);
+      std::copy_n(stream.data() + pos, size, room.begin());
+      buffer_begin = decoder->pending().data();
+      buffer_end = room.data() + size;
+      ASSERT_OK(decoder->Received(size, sink)) << VariantName(variant);
+      pos += size;
+      EXPECT_EQ(decoder->pending(), stream.substr(last_end, pos - last_end));
+    }
+    EXPECT_THAT(payloads, ElementsAre("hello", "world"));
+    EXPECT_THAT(decoder->pending(), IsEmpty());
+    EXPECT_OK(decoder->Finish());
+  }
+}
+
+TEST(ReceiveInPlaceTest, PendingFrameSurvivesTheBufferMovingOrGrowing) {
+  std::unique_ptr<Decoder> decoder = MakeDecoder(Variant::kU32be);
+  std::string stream;
+  ASSERT_OK(MakeEncoder(Variant::kU32be)
+                ->Encode(std::string(100'000, 'x') + "end", stream));
+  std::vector<std::string> payloads;
+  for (size_t pos = 0; pos < stream.size(); pos += 1000) {
+    const size_t size = std::min<size_t>(1000, stream.size() - pos);
+    const absl::Span<char> room = decoder->ReceiveBuffer(size);
+    std::copy_n(stream.data() + pos, size, room.begin());
+    ASSERT_OK(decoder->Received(size, [&](const Frame& frame) {
+      payloads.emplace_back(frame.payload);
+    }));
+    if (payloads.empty()) {
+      EXPECT_EQ(decoder->pending(),
+                absl::string_view(stream).substr(0, pos + size));
+    }
+  }
+  ASSERT_EQ(payloads.size(), 1u);
+  EXPECT_EQ(payloads[0], std::string(100'000, 'x') + "end");
+}
+
+TEST(ReceiveInPlaceTest, MixingFeedAndReceivedMidFrameIsRefused) {
+  std::unique_ptr<Decoder> fed = MakeDecoder(Variant::kLine);
+  ASSERT_OK(fed->Feed("par", [](const Frame&) {}));
+  fed->ReceiveBuffer(4);
+  EXPECT_THAT(fed->Received(1, [](const Frame&) {}),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+
+  std::unique_ptr<Decoder> received = MakeDecoder(Variant::kLine);
+  std::copy_n("par", 3, received->ReceiveBuffer(3).begin());
+  ASSERT_OK(received->Received(3, [](const Frame&) {}));
+  EXPECT_THAT(received->Feed("t\n", [](const Frame&) {}),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  // At a frame boundary either is fine.
+  std::copy_n("t\n", 2, received->ReceiveBuffer(2).begin());
+  ASSERT_OK(received->Received(2, [](const Frame&) {}));
+  EXPECT_OK(received->Feed("next\n", [](const Frame&) {}));
+}
+
+TEST(ReceiveInPlaceTest, ReceivingMoreThanTheRoomIsAnError) {
+  std::unique_ptr<Decoder> decoder = MakeDecoder(Variant::kLine);
+  decoder->ReceiveBuffer(8);
+  EXPECT_THAT(decoder->Received(9, [](const Frame&) {}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("exceeds the 8 bytes")));
+  EXPECT_OK(decoder->status());
 }
 
 TEST(EncoderTest, RefusesWhatTheVariantCannotCarry) {

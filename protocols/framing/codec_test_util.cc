@@ -19,9 +19,11 @@ std::ostream& operator<<(std::ostream& out, const Decoded& decoded) {
              << ", error_offset: " << decoded.error_offset << "}";
 }
 
-Decoded DecodeInPieces(Variant variant, const DecoderOptions& options,
-                       absl::string_view stream,
-                       const std::vector<size_t>& sizes, bool finish) {
+namespace {
+
+Decoded Decode(Variant variant, const DecoderOptions& options,
+               absl::string_view stream, const std::vector<size_t>& sizes,
+               bool finish, bool in_place) {
   Decoded decoded;
   std::unique_ptr<Decoder> decoder = MakeDecoder(variant, options);
   const auto sink = [&](const Frame& frame) {
@@ -34,13 +36,34 @@ Decoded DecodeInPieces(Variant variant, const DecoderOptions& options,
     const size_t size =
         i + 1 < sizes.size() ? std::min(sizes[i], stream.size() - pos)
                              : stream.size() - pos;
-    decoded.status = decoder->Feed(stream.substr(pos, size), sink);
+    const absl::string_view piece = stream.substr(pos, size);
+    if (in_place) {
+      const absl::Span<char> room = decoder->ReceiveBuffer(size);
+      std::copy(piece.begin(), piece.end(), room.begin());
+      decoded.status = decoder->Received(size, sink);
+    } else {
+      decoded.status = decoder->Feed(piece, sink);
+    }
     pos += size;
     if (!decoded.status.ok()) break;
   }
   if (decoded.status.ok() && finish) decoded.status = decoder->Finish();
   decoded.error_offset = decoder->error_offset();
   return decoded;
+}
+
+}  // namespace
+
+Decoded DecodeInPieces(Variant variant, const DecoderOptions& options,
+                       absl::string_view stream,
+                       const std::vector<size_t>& sizes, bool finish) {
+  return Decode(variant, options, stream, sizes, finish, /*in_place=*/false);
+}
+
+Decoded DecodeReceivedInPieces(Variant variant, const DecoderOptions& options,
+                               absl::string_view stream,
+                               const std::vector<size_t>& sizes, bool finish) {
+  return Decode(variant, options, stream, sizes, finish, /*in_place=*/true);
 }
 
 std::vector<Chunking> Chunkings(size_t size, std::mt19937_64& random,

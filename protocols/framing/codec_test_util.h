@@ -38,6 +38,13 @@ Decoded DecodeInPieces(Variant variant, const DecoderOptions& options,
                        absl::string_view stream,
                        const std::vector<size_t>& sizes, bool finish = true);
 
+// As DecodeInPieces, but each piece is written into Decoder::ReceiveBuffer()
+// and given to Received(), as a reader receiving in place does.
+Decoded DecodeReceivedInPieces(Variant variant, const DecoderOptions& options,
+                               absl::string_view stream,
+                               const std::vector<size_t>& sizes,
+                               bool finish = true);
+
 // A name and the piece sizes for one way of cutting a stream of `size`
 // bytes.
 struct Chunking {

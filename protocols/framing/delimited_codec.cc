@@ -28,6 +28,7 @@ class TerminatedDecoder : public Decoder {
 
  private:
   absl::Status Consume(absl::string_view data, FrameSink sink) override {
+    if (in_place()) return ConsumeInPlace(data, sink);
     const char* const p = data.data();
     const size_t n = data.size();
     size_t pos = 0;
@@ -51,10 +52,7 @@ class TerminatedDecoder : public Decoder {
         if (length == window && window <= room) buffer_.Append(p + pos, length);
       }
       if (length == window) {
-        if (window > room) {
-          return Oversized(absl::StrCat("has no ", TerminatorName(), " within ",
-                                        max_frame_size(), " payload bytes"));
-        }
+        if (window > room) return TooLong();
         return absl::OkStatus();
       }
       const absl::string_view payload =
@@ -65,6 +63,35 @@ class TerminatedDecoder : public Decoder {
       pos += length + 1;
     }
     return absl::OkStatus();
+  }
+
+  // Consume() on bytes received in place: the payload begun in earlier
+  // calls lies just before `data`, so nothing is copied.
+  absl::Status ConsumeInPlace(absl::string_view data, FrameSink sink) {
+    const char* const p = data.data();
+    const size_t n = data.size();
+    size_t earlier = offset() - frame_start();
+    size_t pos = 0;
+    while (pos < n) {
+      const size_t room = max_frame_size() - earlier;
+      const size_t window = Window(n - pos, room);
+      const char* end = FindByte(p + pos, window, terminator_);
+      if (end == nullptr) {
+        if (window > room) return TooLong();
+        return absl::OkStatus();
+      }
+      const size_t length = end - (p + pos);
+      Deliver(sink, absl::string_view(p + pos - earlier, earlier + length),
+              offset() + pos + length + 1);
+      pos += length + 1;
+      earlier = 0;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status TooLong() {
+    return Oversized(absl::StrCat("has no ", TerminatorName(), " within ",
+                                  max_frame_size(), " payload bytes"));
   }
 
   absl::string_view TerminatorName() const {
@@ -87,6 +114,7 @@ class CrlfDecoder : public Decoder {
 
  private:
   absl::Status Consume(absl::string_view data, FrameSink sink) override {
+    if (in_place()) return ConsumeInPlace(data, sink);
     const char* const p = data.data();
     const size_t n = data.size();
     size_t pos = 0;
@@ -115,17 +143,12 @@ class CrlfDecoder : public Decoder {
         length = FindEither(p + pos, window, '\r', '\n');
       }
       if (length == window) {
-        if (window > room) {
-          return Oversized(absl::StrCat("has no CR LF within ",
-                                        max_frame_size(), " payload bytes"));
-        }
+        if (window > room) return TooLong();
         if (!copied) buffer_.Append(p + pos, length);
         return absl::OkStatus();
       }
       const size_t at = pos + length;
-      if (p[at] == '\n') {
-        return Malformed(offset() + at, "LF not preceded by CR (a bare LF)");
-      }
+      if (p[at] == '\n') return BareLf(offset() + at);
       if (at + 1 == n) {
         if (!copied) buffer_.Append(p + pos, length);
         cr_pending_ = true;
@@ -148,6 +171,53 @@ class CrlfDecoder : public Decoder {
     last_length_ = buffer_.size();
     Deliver(sink, buffer_.view(), end);
     buffer_.Clear();
+  }
+
+  // Consume() on bytes received in place: the payload begun in earlier
+  // calls (and its CR, when cr_pending_) lies just before `data`, so
+  // nothing is copied.
+  absl::Status ConsumeInPlace(absl::string_view data, FrameSink sink) {
+    const char* const p = data.data();
+    const size_t n = data.size();
+    size_t earlier = offset() - frame_start();
+    size_t pos = 0;
+    if (cr_pending_ && n > 0) {
+      if (p[0] != '\n') return BareCr(offset() - 1);
+      cr_pending_ = false;
+      Deliver(sink, absl::string_view(p - earlier, earlier - 1), offset() + 1);
+      pos = 1;
+      earlier = 0;
+    }
+    while (pos < n) {
+      const size_t room = max_frame_size() - earlier;
+      const size_t window = Window(n - pos, room);
+      const size_t length = FindEither(p + pos, window, '\r', '\n');
+      if (length == window) {
+        if (window > room) return TooLong();
+        return absl::OkStatus();
+      }
+      const size_t at = pos + length;
+      if (p[at] == '\n') return BareLf(offset() + at);
+      if (at + 1 == n) {
+        cr_pending_ = true;
+        return absl::OkStatus();
+      }
+      if (p[at + 1] != '\n') return BareCr(offset() + at);
+      Deliver(sink, absl::string_view(p + pos - earlier, earlier + length),
+              offset() + at + 2);
+      pos = at + 2;
+      earlier = 0;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status TooLong() {
+    return Oversized(absl::StrCat("has no CR LF within ", max_frame_size(),
+                                  " payload bytes"));
+  }
+
+  absl::Status BareLf(uint64_t at) {
+    return Malformed(at, "LF not preceded by CR (a bare LF)");
   }
 
   absl::Status BareCr(uint64_t at) {

@@ -1,5 +1,6 @@
 #include "protocols/framing/echo_server.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -14,31 +15,40 @@ class EchoSession : public StreamSession {
   EchoSession(Variant variant, const EchoOptions& options)
       : decoder_(MakeDecoder(variant, options.decoder)) {}
 
+  // The server reads straight into the decoder, which keeps the bytes of
+  // the frame in progress there: they need no copy of their own until the
+  // frame is echoed.
+  absl::Span<char> ReadBuffer(size_t size) override {
+    room_ = decoder_->ReceiveBuffer(size);
+    return room_;
+  }
+
   void OnData(Connection& connection, absl::string_view data) override {
-    // Frames are contiguous, so the echo of every complete frame is the
-    // stream up to the end of the last one: unechoed_ (the bytes of a frame
-    // begun earlier) and a prefix of `data`. Sending those bytes as received
-    // echoes each frame exactly, with no re-encoding.
-    const uint64_t data_offset = decoder_->offset();
-    uint64_t complete_until = data_offset;
-    const absl::Status status = decoder_->Feed(
-        data, [&](const Frame& frame) {
+    if (data.data() != room_.data() || data.size() > room_.size()) {
+      // Not read into our room (a caller that does not ask for it).
+      room_ = decoder_->ReceiveBuffer(data.size());
+      std::copy(data.begin(), data.end(), room_.begin());
+    }
+    room_ = {};
+    // Frames are contiguous, so the echo of every frame this completes is
+    // the stream from the pending frame's first byte to the end of the
+    // last one; sending those bytes as received echoes each frame exactly,
+    // with no re-encoding.
+    const absl::string_view pending = decoder_->pending();
+    const uint64_t start = decoder_->offset() - pending.size();
+    uint64_t complete_until = start;
+    const absl::Status status =
+        decoder_->Received(data.size(), [&](const Frame& frame) {
           complete_until = frame.offset + frame.wire_size;
         });
-    const size_t complete_in_data =
-        static_cast<size_t>(complete_until - data_offset);
-    if (complete_in_data > 0) {
-      connection.Send(unechoed_);
-      connection.Send(data.substr(0, complete_in_data));
-      unechoed_.clear();
+    if (complete_until > start) {
+      connection.Send(absl::string_view(
+          pending.data(), static_cast<size_t>(complete_until - start)));
     }
     if (!status.ok()) {
       connection.Log(absl::StrCat("closing: ", status.message()));
       connection.Finish();
-      return;
     }
-    const absl::string_view rest = data.substr(complete_in_data);
-    unechoed_.append(rest.data(), rest.size());
   }
 
   void OnEndOfInput(Connection& connection) override {
@@ -52,8 +62,8 @@ class EchoSession : public StreamSession {
 
  private:
   std::unique_ptr<Decoder> decoder_;
-  // Received bytes of the frame in progress, not yet echoed.
-  std::string unechoed_;
+  // The room the last ReadBuffer() gave, until OnData() uses it.
+  absl::Span<char> room_;
 };
 
 }  // namespace

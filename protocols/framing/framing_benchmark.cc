@@ -10,7 +10,12 @@
 //
 // Each size runs twice: "whole" feeds the 4 MiB buffer in one Feed() (the
 // zero-copy path), "reads64k" in 64 KiB pieces as the echo server receives
-// it (frames spanning reads are copied once).
+// it (frames spanning reads are copied once). For line, crlf and nul a
+// third run, "received64k", receives the 64 KiB pieces in place
+// (Decoder::ReceiveBuffer), where spanning frames are not copied. Its
+// pieces are copied into the decoder's buffer first, untimed, as recv()
+// would; as that leaves them in cache, its memchr baseline scans each piece
+// likewise just after copying it into a 64 KiB buffer.
 //
 //   tools/bazel run -c opt //protocols/framing:framing_benchmark
 #include <algorithm>
@@ -84,6 +89,14 @@ Fixture MakeFixture(Variant variant, size_t payload_size) {
   return fixture;
 }
 
+enum class Mode { kWhole, kReads, kReceived };
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double>(to - from).count();
+}
+
 size_t Decode(Variant variant, absl::string_view buffer, size_t piece) {
   DecoderOptions options;
   options.max_frame_size = 1 << 20;
@@ -98,6 +111,48 @@ size_t Decode(Variant variant, absl::string_view buffer, size_t piece) {
   }
   if (!decoder->Finish().ok()) std::abort();
   return bytes;
+}
+
+// Decodes `buffer` received in place in pieces; returns the seconds spent
+// in Received() alone.
+double DecodeReceived(Variant variant, absl::string_view buffer, size_t piece) {
+  std::unique_ptr<Decoder> decoder = MakeDecoder(variant);
+  const auto sink = [&](const Frame& frame) {
+    benchmark::DoNotOptimize(frame.payload.data());
+  };
+  double seconds = 0;
+  for (size_t pos = 0; pos < buffer.size(); pos += piece) {
+    const absl::string_view received = buffer.substr(pos, piece);
+    std::memcpy(decoder->ReceiveBuffer(received.size()).data(), received.data(),
+                received.size());
+    const Clock::time_point start = Clock::now();
+    if (!decoder->Received(received.size(), sink).ok()) std::abort();
+    seconds += Seconds(start, Clock::now());
+  }
+  if (!decoder->Finish().ok()) std::abort();
+  return seconds;
+}
+
+// The memchr baseline for DecodeReceived: each piece copied into `scratch`
+// (untimed), then scanned for `byte`. Returns the seconds spent scanning.
+double MemchrReceived(char byte, absl::string_view buffer, size_t piece,
+                      std::string& scratch) {
+  double seconds = 0;
+  size_t found = 0;
+  for (size_t pos = 0; pos < buffer.size(); pos += piece) {
+    const absl::string_view received = buffer.substr(pos, piece);
+    std::memcpy(scratch.data(), received.data(), received.size());
+    const Clock::time_point start = Clock::now();
+    const char* p = scratch.data();
+    const char* end = p + received.size();
+    while (const void* hit = std::memchr(p, byte, end - p)) {
+      ++found;
+      p = static_cast<const char*>(hit) + 1;
+    }
+    seconds += Seconds(start, Clock::now());
+  }
+  benchmark::DoNotOptimize(found);
+  return seconds;
 }
 
 size_t RunBaseline(Baseline baseline, char byte, const Fixture& fixture,
@@ -134,34 +189,38 @@ size_t RunBaseline(Baseline baseline, char byte, const Fixture& fixture,
   return 0;
 }
 
-void BM_Decode(benchmark::State& state, Variant variant, bool whole) {
+void BM_Decode(benchmark::State& state, Variant variant, Mode mode) {
   const size_t payload_size = static_cast<size_t>(state.range(0));
   const Fixture fixture = MakeFixture(variant, payload_size);
   const Baseline baseline = BaselineFor(variant);
   std::string scratch(fixture.buffer.size(), '\0');
-  const size_t piece = whole ? fixture.buffer.size() : kReadSize;
-  using Clock = std::chrono::steady_clock;
+  const size_t piece = mode == Mode::kWhole ? fixture.buffer.size() : kReadSize;
   double decode_seconds = 0;
   double baseline_seconds = 0;
   double copy_seconds = 0;
   for (auto _ : state) {
     // Decode and baselines alternate, so drifting clocks and caches affect
     // all alike.
-    const Clock::time_point start = Clock::now();
-    benchmark::DoNotOptimize(Decode(variant, fixture.buffer, piece));
-    const Clock::time_point decoded = Clock::now();
-    benchmark::DoNotOptimize(
-        RunBaseline(baseline, ScanByte(variant), fixture, scratch));
-    const Clock::time_point scanned = Clock::now();
+    double seconds;
+    if (mode == Mode::kReceived) {
+      seconds = DecodeReceived(variant, fixture.buffer, piece);
+      baseline_seconds +=
+          MemchrReceived(ScanByte(variant), fixture.buffer, piece, scratch);
+    } else {
+      const Clock::time_point start = Clock::now();
+      benchmark::DoNotOptimize(Decode(variant, fixture.buffer, piece));
+      const Clock::time_point decoded = Clock::now();
+      benchmark::DoNotOptimize(
+          RunBaseline(baseline, ScanByte(variant), fixture, scratch));
+      seconds = Seconds(start, decoded);
+      baseline_seconds += Seconds(decoded, Clock::now());
+    }
+    const Clock::time_point copying = Clock::now();
     benchmark::DoNotOptimize(
         RunBaseline(Baseline::kMemcpy, '\0', fixture, scratch));
-    const Clock::time_point copied = Clock::now();
-    const double seconds =
-        std::chrono::duration<double>(decoded - start).count();
+    copy_seconds += Seconds(copying, Clock::now());
     state.SetIterationTime(seconds);
     decode_seconds += seconds;
-    baseline_seconds += std::chrono::duration<double>(scanned - decoded).count();
-    copy_seconds += std::chrono::duration<double>(copied - scanned).count();
   }
   const double bytes =
       static_cast<double>(fixture.buffer.size()) * state.iterations();
@@ -178,12 +237,18 @@ void BM_Decode(benchmark::State& state, Variant variant, bool whole) {
 const bool registered = [] {
   for (Variant variant : AllVariants()) {
     if (variant == Variant::kRaw) continue;  // no framing to decode
-    for (bool whole : {true, false}) {
+    for (Mode mode : {Mode::kWhole, Mode::kReads, Mode::kReceived}) {
+      if (mode == Mode::kReceived && variant != Variant::kLine &&
+          variant != Variant::kCrlf && variant != Variant::kNul) {
+        continue;  // the others copy as in reads64k
+      }
       benchmark::RegisterBenchmark(
           absl::StrCat("BM_Decode/", VariantName(variant), "/",
-                       whole ? "whole" : "reads64k")
+                       mode == Mode::kWhole   ? "whole"
+                       : mode == Mode::kReads ? "reads64k"
+                                              : "received64k")
               .c_str(),
-          BM_Decode, variant, whole)
+          BM_Decode, variant, mode)
           ->Arg(64)
           ->Arg(1024)
           ->Arg(64 * 1024)

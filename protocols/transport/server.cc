@@ -219,9 +219,12 @@ class Server::ServerConnection : public Connection {
   void ReadAvailable() {
     char buffer[kReadChunk];
     for (int i = 0; i < kMaxReadsPerEvent && WantsInput(); ++i) {
-      absl::StatusOr<size_t> n =
-          stream_->Read(absl::MakeSpan(buffer, sizeof(buffer)),
-                        absl::InfinitePast());
+      // Input while draining is discarded: it goes to our own buffer.
+      absl::Span<char> room = state_ == State::kOpen
+                                  ? session_->ReadBuffer(kReadChunk)
+                                  : absl::Span<char>();
+      if (room.empty()) room = absl::MakeSpan(buffer, sizeof(buffer));
+      absl::StatusOr<size_t> n = stream_->Read(room, absl::InfinitePast());
       if (!n.ok()) {
         if (WouldBlock(n.status())) break;
         CloseNow(n.status());
@@ -239,7 +242,7 @@ class Server::ServerConnection : public Connection {
       }
       Touch();
       if (state_ == State::kOpen) {
-        session_->OnData(*this, absl::string_view(buffer, *n));
+        session_->OnData(*this, absl::string_view(room.data(), *n));
       }
       if (state_ == State::kClosed) return;
     }

@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "protocols/transport/acceptor.h"
 #include "protocols/transport/address.h"
 #include "protocols/transport/event_loop.h"
@@ -93,6 +94,14 @@ class StreamSession {
 
   // The connection was accepted.
   virtual void OnOpen(Connection& connection) {}
+
+  // Where the server reads the next bytes: a session that keeps what it
+  // receives (a decoder receiving in place) returns room for up to `size`
+  // bytes of its own, so the server reads straight into it and OnData()
+  // then shows the bytes there; it need not copy them. The default, an
+  // empty span, lets the server read into a buffer of its own. The room is
+  // used at most once, before the next call.
+  virtual absl::Span<char> ReadBuffer(size_t size) { return {}; }
 
   // Bytes arrived, in order. The session keeps what it cannot use yet.
   virtual void OnData(Connection& connection, absl::string_view data) = 0;

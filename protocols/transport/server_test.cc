@@ -29,6 +29,28 @@ class EchoSession : public StreamSession {
   }
 };
 
+// Echoes, but has the server read into a buffer of its own, and counts the
+// reads that landed elsewhere.
+class OwnBufferEchoSession : public StreamSession {
+ public:
+  explicit OwnBufferEchoSession(int& reads_elsewhere)
+      : reads_elsewhere_(reads_elsewhere) {}
+  absl::Span<char> ReadBuffer(size_t size) override {
+    buffer_.resize(size);
+    return absl::MakeSpan(buffer_);
+  }
+  void OnData(Connection& connection, absl::string_view data) override {
+    if (data.data() != buffer_.data() || data.size() > buffer_.size()) {
+      ++reads_elsewhere_;
+    }
+    connection.Send(data);
+  }
+
+ private:
+  int& reads_elsewhere_;
+  std::string buffer_;
+};
+
 // Sends a greeting and finishes at once, without reading.
 class GreeterSession : public StreamSession {
  public:
@@ -125,6 +147,22 @@ TEST_P(ServerTest, ClientHalfCloseStillGetsFullEcho) {
   EXPECT_EQ(echo.bytes.size(), payload.size());
   EXPECT_EQ(echo.bytes, payload);
   EXPECT_TRUE(echo.eof);
+}
+
+TEST_P(ServerTest, ReadsIntoTheBufferASessionProvides) {
+  // Written on the server loop, so read there too.
+  int reads_elsewhere = 0;
+  const SocketAddress address = StartStream([&reads_elsewhere] {
+    return std::make_unique<OwnBufferEchoSession>(reads_elsewhere);
+  });
+  std::unique_ptr<Stream> client = Connect(address);
+  const std::string payload(200000, 'b');
+  ASSERT_OK(WriteAll(*client, payload, Soon()));
+  ASSERT_OK(client->Shutdown(ShutdownMode::kWrite));
+  StreamCapture echo = ReadToEnd(*client, 1 << 20, Soon());
+  EXPECT_EQ(echo.bytes, payload);
+  EXPECT_TRUE(echo.eof);
+  harness_->RunOnServerLoop([&] { EXPECT_EQ(reads_elsewhere, 0); });
 }
 
 TEST_P(ServerTest, FinishDeliversEverythingThenEof) {

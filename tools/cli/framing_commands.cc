@@ -158,14 +158,16 @@ int RunFrameDecode(const Invocation& invocation) {
     }
   };
   // Streams: frames are printed as they are decoded, so memory stays
-  // within the maximum frame size whatever the input's length.
+  // within the maximum frame size whatever the input's length. stdin is
+  // read straight into the decoder, which then copies no frame that spans
+  // reads (line, crlf, nul).
   absl::Status status;
-  char buffer[65536];
-  while (status.ok() &&
-         (std::cin.read(buffer, sizeof(buffer)) || std::cin.gcount() > 0)) {
-    status = decoder->Feed(
-        absl::string_view(buffer, static_cast<size_t>(std::cin.gcount())),
-        print);
+  while (status.ok()) {
+    const absl::Span<char> room = decoder->ReceiveBuffer(64 * 1024);
+    if (!std::cin.read(room.data(), room.size()) && std::cin.gcount() == 0) {
+      break;
+    }
+    status = decoder->Received(static_cast<size_t>(std::cin.gcount()), print);
   }
   if (status.ok()) status = decoder->Finish();
   out.flush();
