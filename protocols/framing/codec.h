@@ -33,8 +33,9 @@
 // length-prefixed variants, single-block cobs, raw) is delivered as a view
 // into the caller's bytes, without copying. A frame spanning Feed() calls is
 // copied once into the decoder's buffer, unless the caller receives in place
-// (Decoder::ReceiveBuffer) and the variant is line, crlf or nul; escaped,
-// base64 and multi-block cobs payloads are decoded into it. Between frames a
+// (Decoder::ReceiveBuffer) and the variant is line, crlf, nul or
+// length-prefixed; escaped, base64 and multi-block cobs payloads are decoded
+// into it. Between frames a
 // decoder keeps at most 256 KiB of buffer; what a larger frame needed is
 // released once delivered.
 #ifndef WIRECHECK_PROTOCOLS_FRAMING_CODEC_H_
@@ -145,12 +146,12 @@ class Decoder {
   //   absl::Status status = decoder->Received(n, sink);
   //
   // The decoder keeps the received bytes of the frame in progress where
-  // they landed (pending()), so line, crlf and nul deliver a frame that
-  // spans reads from there instead of copying it as it arrives; the other
-  // variants copy or decode as with Feed(). Frames, errors and offsets are
-  // exactly those Feed() gives for the same bytes. Use either Feed() or
-  // this on one decoder: mixing them is FAILED_PRECONDITION while a frame
-  // is in progress.
+  // they landed (pending()), so line, crlf, nul and the length-prefixed
+  // variants deliver a frame that spans reads from there instead of copying
+  // it as it arrives; the others copy or decode as with Feed(). Frames, errors
+  // and offsets are exactly those Feed() gives for the same bytes. Use either
+  // Feed() or this on one decoder: mixing them is FAILED_PRECONDITION while a
+  // frame is in progress.
 
   // Room for `size` more bytes, valid until Received() or the next
   // ReceiveBuffer(); it may move the bytes pending() showed. The buffer

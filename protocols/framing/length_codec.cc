@@ -45,10 +45,10 @@ class LengthPrefixedDecoder : public Decoder {
           break;
         }
         case State::kPayload: {
-          const size_t want = length_ - buffer_.size();
+          const size_t want = length_ - received_;
           const bool comma = variant() == Variant::kNetstring;
           // The common case: the whole rest of the frame is here.
-          if (buffer_.empty() && n - pos >= want + (comma ? 1 : 0)) {
+          if (received_ == 0 && n - pos >= want + (comma ? 1 : 0)) {
             const absl::string_view payload(p + pos, want);
             pos += want;
             if (comma) {
@@ -59,15 +59,20 @@ class LengthPrefixedDecoder : public Decoder {
             StartFrame();
             break;
           }
+          // Received in place, the payload stays where it landed; else it
+          // is copied as it arrives.
           const size_t take = std::min(want, n - pos);
-          if (buffer_.empty()) buffer_.reserve(length_);
-          buffer_.append(p + pos, take);
+          if (!in_place()) {
+            if (buffer_.empty()) buffer_.reserve(length_);
+            buffer_.append(p + pos, take);
+          }
+          received_ += take;
           pos += take;
-          if (buffer_.size() == length_) {
+          if (received_ == length_) {
             if (comma) {
               state_ = State::kComma;
             } else {
-              Deliver(sink, buffer_, offset() + pos);
+              Deliver(sink, Payload(p + pos), offset() + pos);
               StartFrame();
             }
           }
@@ -75,8 +80,8 @@ class LengthPrefixedDecoder : public Decoder {
         }
         case State::kComma:
           if (p[pos] != ',') return MissingComma(p[pos], offset() + pos);
+          Deliver(sink, Payload(p + pos), offset() + pos + 1);
           ++pos;
-          Deliver(sink, buffer_, offset() + pos);
           StartFrame();
           break;
       }
@@ -140,11 +145,19 @@ class LengthPrefixedDecoder : public Decoder {
     return absl::OkStatus();
   }
 
+  // The payload of a frame that spanned Feed() calls, which ends just
+  // before `end`.
+  absl::string_view Payload(const char* end) const {
+    return in_place() ? absl::string_view(end - length_, length_)
+                      : absl::string_view(buffer_);
+  }
+
   // Gets ready for the next frame's length.
   void StartFrame() {
     state_ = State::kLength;
     header_bytes_ = 0;
     length_ = 0;
+    received_ = 0;
     ReleaseIfLarge(buffer_);
   }
 
@@ -156,8 +169,10 @@ class LengthPrefixedDecoder : public Decoder {
   State state_ = State::kLength;
   int header_bytes_ = 0;
   uint64_t length_ = 0;
-  // The payload of a frame spanning Feed() calls.
+  // The payload of a frame spanning Feed() calls (unless received in
+  // place), and how many of its bytes have arrived.
   std::string buffer_;
+  size_t received_ = 0;
 };
 
 class LengthPrefixedEncoder : public Encoder {

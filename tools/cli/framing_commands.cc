@@ -160,7 +160,7 @@ int RunFrameDecode(const Invocation& invocation) {
   // Streams: frames are printed as they are decoded, so memory stays
   // within the maximum frame size whatever the input's length. stdin is
   // read straight into the decoder, which then copies no frame that spans
-  // reads (line, crlf, nul).
+  // reads (line, crlf, nul, length-prefixed).
   absl::Status status;
   while (status.ok()) {
     const absl::Span<char> room = decoder->ReceiveBuffer(64 * 1024);
