@@ -9,10 +9,11 @@
 // the bound for decoders that must copy or rewrite every payload byte.
 //
 // Each size runs twice: "whole" feeds the 4 MiB buffer in one Feed() (the
-// zero-copy path), "reads64k" in 64 KiB pieces as the echo server receives
-// it (frames spanning reads are copied once). For line, crlf and nul a
-// third run, "received64k", receives the 64 KiB pieces in place
-// (Decoder::ReceiveBuffer), where spanning frames are not copied. Its
+// zero-copy path), "reads64k" in 64 KiB pieces, as a reader with a buffer
+// of its own would (frames spanning reads are copied once). For line, crlf
+// and nul a third run, "received64k", receives the 64 KiB pieces in place
+// (Decoder::ReceiveBuffer) as the echo server does, where spanning frames
+// are not copied. Its
 // pieces are copied into the decoder's buffer first, untimed, as recv()
 // would; as that leaves them in cache, its memchr baseline scans each piece
 // likewise just after copying it into a 64 KiB buffer.
