@@ -56,7 +56,8 @@ constexpr size_t kMaxFrameSizes[] = {0, 1, 3, 37, 300,
 // last piece takes the rest. After an error, feeds the rest anyway and calls
 // Finish(), which must both repeat the error and deliver nothing. With
 // `in_place`, each piece is written into Decoder::ReceiveBuffer() and given
-// to Received() instead.
+// to Received() instead, or, every second one at a frame boundary, to
+// ReceivedElsewhere().
 Decoded Feed(Variant variant, const DecoderOptions& options,
              absl::string_view stream, const std::vector<size_t>& sizes,
              bool in_place = false) {
@@ -80,7 +81,9 @@ Decoded Feed(Variant variant, const DecoderOptions& options,
                             : stream.size() - pos;
     const absl::string_view piece = stream.substr(pos, size);
     absl::Status status;
-    if (in_place) {
+    if (in_place && i % 2 == 1 && decoder->pending().empty()) {
+      status = decoder->ReceivedElsewhere(piece, sink);
+    } else if (in_place) {
       const absl::Span<char> room = decoder->ReceiveBuffer(size);
       std::copy(piece.begin(), piece.end(), room.begin());
       status = decoder->Received(size, sink);

@@ -222,6 +222,34 @@ absl::Status Decoder::Received(size_t count, FrameSink sink) {
   return status;
 }
 
+absl::Status Decoder::ReceivedElsewhere(absl::string_view data,
+                                        FrameSink sink) {
+  if (received_end_ > pending_begin_) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        VariantName(variant_),
+        ": ReceivedElsewhere() while a frame received in place is pending"));
+  }
+  if (error_.ok() && offset_ != frame_start_) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        VariantName(variant_),
+        ": ReceivedElsewhere() while a frame given to Feed() is in progress"));
+  }
+  // Nothing is pending, so `data` starts at a frame boundary and the
+  // in-place decoders need no bytes before it.
+  in_place_ = true;
+  const absl::Status status = Feed(data, sink);
+  in_place_ = false;
+  if (!status.ok()) return status;
+  const size_t pending = static_cast<size_t>(offset_ - frame_start_);
+  if (pending > 0) {
+    const absl::Span<char> room = ReceiveBuffer(pending);
+    std::memcpy(room.data(), data.data() + data.size() - pending, pending);
+    received_end_ += pending;
+    room_ = 0;
+  }
+  return status;
+}
+
 absl::Status Decoder::Finish() {
   if (!error_.ok()) return error_;
   if (in_frame()) {

@@ -164,6 +164,16 @@ class Decoder {
   // INVALID_ARGUMENT (not sticky) when `count` exceeds that room.
   absl::Status Received(size_t count, FrameSink sink);
 
+  // Decodes `data`, which the caller received into a buffer of its own, as
+  // Received() would have had it been read into ReceiveBuffer(): frames it
+  // completes are delivered in place from `data`, and the bytes of a frame
+  // left in progress are copied into the decoder's buffer (pending()), so
+  // that the next reads can land after them. For a reader that uses its
+  // own buffer between frames and the decoder's while a frame is pending.
+  // Errors: those of Feed(), and FAILED_PRECONDITION (not sticky) unless
+  // pending() is empty.
+  absl::Status ReceivedElsewhere(absl::string_view data, FrameSink sink);
+
   // The received bytes of the frame in progress, from its first byte, in
   // the decoder's buffer (offset() - pending().size() is its stream
   // offset). Valid until the next ReceiveBuffer(), Received() included: the

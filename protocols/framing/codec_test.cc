@@ -361,6 +361,35 @@ TEST(ReceiveInPlaceTest, MixingFeedAndReceivedMidFrameIsRefused) {
   EXPECT_OK(received->Feed("next\n", [](const Frame&) {}));
 }
 
+TEST(ReceiveInPlaceTest, BytesReceivedElsewhereKeepOnlyTheFrameInProgress) {
+  std::unique_ptr<Decoder> decoder = MakeDecoder(Variant::kLine);
+  std::vector<std::string> payloads;
+  const auto sink = [&](const Frame& frame) {
+    payloads.emplace_back(frame.payload);
+  };
+  const std::string read = "one\ntwo\nthr";
+  ASSERT_OK(decoder->ReceivedElsewhere(read, sink));
+  EXPECT_THAT(payloads, ElementsAre("one", "two"));
+  EXPECT_EQ(decoder->pending(), "thr");
+  // The frame continues in place after its kept bytes.
+  std::copy_n("ee\n", 3, decoder->ReceiveBuffer(3).begin());
+  ASSERT_OK(decoder->Received(3, sink));
+  EXPECT_THAT(payloads, ElementsAre("one", "two", "three"));
+  EXPECT_THAT(decoder->pending(), IsEmpty());
+}
+
+TEST(ReceiveInPlaceTest, BytesReceivedElsewhereMustStartAtAFrameBoundary) {
+  std::unique_ptr<Decoder> decoder = MakeDecoder(Variant::kLine);
+  ASSERT_OK(decoder->ReceivedElsewhere("par", [](const Frame&) {}));
+  EXPECT_THAT(decoder->ReceivedElsewhere("t\n", [](const Frame&) {}),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  std::unique_ptr<Decoder> fed = MakeDecoder(Variant::kLine);
+  ASSERT_OK(fed->Feed("par", [](const Frame&) {}));
+  EXPECT_THAT(fed->ReceivedElsewhere("t\n", [](const Frame&) {}),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_OK(fed->status());
+}
+
 TEST(ReceiveInPlaceTest, ReceivingMoreThanTheRoomIsAnError) {
   std::unique_ptr<Decoder> decoder = MakeDecoder(Variant::kLine);
   decoder->ReceiveBuffer(8);

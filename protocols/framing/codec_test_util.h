@@ -39,7 +39,9 @@ Decoded DecodeInPieces(Variant variant, const DecoderOptions& options,
                        const std::vector<size_t>& sizes, bool finish = true);
 
 // As DecodeInPieces, but each piece is written into Decoder::ReceiveBuffer()
-// and given to Received(), as a reader receiving in place does.
+// and given to Received(), as a reader receiving in place does; every
+// second piece that starts at a frame boundary goes to ReceivedElsewhere()
+// instead, as the echo server's reads between frames do.
 Decoded DecodeReceivedInPieces(Variant variant, const DecoderOptions& options,
                                absl::string_view stream,
                                const std::vector<size_t>& sizes,

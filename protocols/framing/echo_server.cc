@@ -15,35 +15,44 @@ class EchoSession : public StreamSession {
   EchoSession(Variant variant, const EchoOptions& options)
       : decoder_(MakeDecoder(variant, options.decoder)) {}
 
-  // The server reads straight into the decoder, which keeps the bytes of
-  // the frame in progress there: they need no copy of their own until the
-  // frame is echoed.
+  // While a frame is in progress the server reads straight into the
+  // decoder, after the frame's earlier bytes, so a frame spanning reads is
+  // never copied before its echo. Between frames the server's own buffer
+  // serves: the frames completed there are echoed from it.
   absl::Span<char> ReadBuffer(size_t size) override {
+    if (decoder_->pending().empty()) return {};
     room_ = decoder_->ReceiveBuffer(size);
     return room_;
   }
 
   void OnData(Connection& connection, absl::string_view data) override {
-    if (data.data() != room_.data() || data.size() > room_.size()) {
-      // Not read into our room (a caller that does not ask for it).
-      room_ = decoder_->ReceiveBuffer(data.size());
-      std::copy(data.begin(), data.end(), room_.begin());
-    }
+    bool in_room = data.data() == room_.data() && data.size() <= room_.size();
     room_ = {};
+    if (!in_room && !decoder_->pending().empty()) {
+      // Read elsewhere although a frame is pending (by a caller that does
+      // not use ReadBuffer()): appended to it.
+      const absl::Span<char> room = decoder_->ReceiveBuffer(data.size());
+      std::copy(data.begin(), data.end(), room.begin());
+      data = absl::string_view(room.data(), data.size());
+      in_room = true;
+    }
     // Frames are contiguous, so the echo of every frame this completes is
-    // the stream from the pending frame's first byte to the end of the
-    // last one; sending those bytes as received echoes each frame exactly,
-    // with no re-encoding.
+    // the stream from the pending frame's first byte (or data's, when none
+    // is pending) to the end of the last one; sending those bytes as
+    // received echoes each frame exactly, with no re-encoding.
     const absl::string_view pending = decoder_->pending();
+    const char* const stream = in_room ? pending.data() : data.data();
     const uint64_t start = decoder_->offset() - pending.size();
     uint64_t complete_until = start;
-    const absl::Status status =
-        decoder_->Received(data.size(), [&](const Frame& frame) {
-          complete_until = frame.offset + frame.wire_size;
-        });
+    const auto sink = [&](const Frame& frame) {
+      complete_until = frame.offset + frame.wire_size;
+    };
+    const absl::Status status = in_room
+                                    ? decoder_->Received(data.size(), sink)
+                                    : decoder_->ReceivedElsewhere(data, sink);
     if (complete_until > start) {
       connection.Send(absl::string_view(
-          pending.data(), static_cast<size_t>(complete_until - start)));
+          stream, static_cast<size_t>(complete_until - start)));
     }
     if (!status.ok()) {
       connection.Log(absl::StrCat("closing: ", status.message()));
