@@ -235,7 +235,12 @@ absl::Status Decoder::ReceivedElsewhere(absl::string_view data,
         ": ReceivedElsewhere() while a frame given to Feed() is in progress"));
   }
   // Nothing is pending, so `data` starts at a frame boundary and the
-  // in-place decoders need no bytes before it.
+  // in-place decoders need no bytes before it; and no view of the buffer
+  // is left, so what a huge frame grew it to can go.
+  if (receive_capacity_ > internal::kKeepCapacity) {
+    receive_.reset();
+    receive_capacity_ = 0;
+  }
   in_place_ = true;
   const absl::Status status = Feed(data, sink);
   in_place_ = false;

@@ -378,6 +378,27 @@ TEST(ReceiveInPlaceTest, BytesReceivedElsewhereKeepOnlyTheFrameInProgress) {
   EXPECT_THAT(decoder->pending(), IsEmpty());
 }
 
+TEST(ReceiveInPlaceTest, DecodingGoesOnAfterAHugeFrameReleasesItsBuffer) {
+  std::unique_ptr<Decoder> decoder = MakeDecoder(Variant::kLine);
+  std::vector<size_t> sizes;
+  const auto sink = [&](const Frame& frame) {
+    sizes.push_back(frame.payload.size());
+  };
+  ASSERT_OK(decoder->ReceivedElsewhere("a", sink));
+  // 512 KiB: past what a decoder keeps between frames.
+  for (int i = 0; i < 8; ++i) {
+    const absl::Span<char> room = decoder->ReceiveBuffer(64 * 1024);
+    std::fill(room.begin(), room.end(), 'a');
+    ASSERT_OK(decoder->Received(room.size(), sink));
+  }
+  std::copy_n("\n", 1, decoder->ReceiveBuffer(1).begin());
+  ASSERT_OK(decoder->Received(1, sink));
+  // The grown buffer goes with the next bytes received elsewhere.
+  ASSERT_OK(decoder->ReceivedElsewhere("small\ntail", sink));
+  EXPECT_THAT(sizes, ElementsAre(1 + 8 * 64 * 1024, 5));
+  EXPECT_EQ(decoder->pending(), "tail");
+}
+
 TEST(ReceiveInPlaceTest, BytesReceivedElsewhereMustStartAtAFrameBoundary) {
   std::unique_ptr<Decoder> decoder = MakeDecoder(Variant::kLine);
   ASSERT_OK(decoder->ReceivedElsewhere("par", [](const Frame&) {}));
