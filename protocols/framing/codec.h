@@ -35,9 +35,8 @@
 // copied once into the decoder's buffer, unless the caller receives in place
 // (Decoder::ReceiveBuffer) and the variant is line, crlf, nul or
 // length-prefixed; escaped, base64 and multi-block cobs payloads are decoded
-// into it. Between frames a
-// decoder keeps at most 256 KiB of buffer; what a larger frame needed is
-// released once delivered.
+// into it. Between frames a decoder keeps at most 256 KiB of buffer; what a
+// larger frame needed is released once delivered.
 #ifndef WIRECHECK_PROTOCOLS_FRAMING_CODEC_H_
 #define WIRECHECK_PROTOCOLS_FRAMING_CODEC_H_
 
@@ -147,11 +146,11 @@ class Decoder {
   //
   // The decoder keeps the received bytes of the frame in progress where
   // they landed (pending()), so line, crlf, nul and the length-prefixed
-  // variants deliver a frame that spans reads from there instead of copying
-  // it as it arrives; the others copy or decode as with Feed(). Frames, errors
-  // and offsets are exactly those Feed() gives for the same bytes. Use either
-  // Feed() or this on one decoder: mixing them is FAILED_PRECONDITION while a
-  // frame is in progress.
+  // variants deliver a frame that spans reads from there instead of
+  // copying it as it arrives; the others copy or decode as with Feed().
+  // Frames, errors and offsets are exactly those Feed() gives for the same
+  // bytes. Use either Feed() or this on one decoder: mixing them is
+  // FAILED_PRECONDITION while a frame is in progress.
 
   // Room for `size` more bytes, valid until Received() or the next
   // ReceiveBuffer(); it may move the bytes pending() showed. The buffer
@@ -216,10 +215,11 @@ class Decoder {
   absl::Status Oversized(absl::string_view what);
   // Stream offset of the current frame's first byte.
   uint64_t frame_start() const { return frame_start_; }
-  // True while Consume() decodes bytes given to Received(): the current
-  // frame's bytes that earlier calls consumed then lie just before `data`
-  // in memory (offset() - frame_start() of them), and stay there until the
-  // frame has been delivered.
+  // True while Consume() decodes bytes given to Received() or
+  // ReceivedElsewhere(): the current frame's bytes that earlier calls
+  // consumed then lie just before `data` in memory (offset() -
+  // frame_start() of them), and stay there until the frame has been
+  // delivered.
   bool in_place() const { return in_place_; }
 
  private:
