@@ -21,10 +21,11 @@ TEST(SocketAddressTest, ParsesIPv4WithPort) {
 }
 
 TEST(SocketAddressTest, ParsesBracketedIPv6WithPort) {
-  ASSERT_OK_AND_ASSIGN(SocketAddress address, SocketAddress::Parse("[::1]:13"));
+  ASSERT_OK_AND_ASSIGN(SocketAddress address,
+                       SocketAddress::Parse("[::1]:50013"));
   EXPECT_EQ(address.family(), AddressFamily::kIPv6);
   EXPECT_TRUE(address.is_loopback());
-  EXPECT_EQ(address.ToString(), "[::1]:13");
+  EXPECT_EQ(address.ToString(), "[::1]:50013");
 }
 
 TEST(SocketAddressTest, ScopedLinkLocalKeepsItsInterface) {
