@@ -115,6 +115,18 @@ size_t Decode(Variant variant, absl::string_view buffer, size_t piece) {
   return bytes;
 }
 
+// The memchr baseline: one call per occurrence of `byte` in `bytes`.
+size_t CountByte(absl::string_view bytes, char byte) {
+  size_t found = 0;
+  const char* p = bytes.data();
+  const char* const end = p + bytes.size();
+  while (const void* hit = std::memchr(p, byte, end - p)) {
+    ++found;
+    p = static_cast<const char*>(hit) + 1;
+  }
+  return found;
+}
+
 // Decodes `buffer` received in pieces as the echo server reads: into the
 // decoder's buffer while a frame is pending, else into `scratch`. Returns
 // the seconds spent decoding alone.
@@ -154,12 +166,8 @@ double MemchrReceived(char byte, absl::string_view buffer, size_t piece,
     const absl::string_view received = buffer.substr(pos, piece);
     std::memcpy(scratch.data(), received.data(), received.size());
     const Clock::time_point start = Clock::now();
-    const char* p = scratch.data();
-    const char* end = p + received.size();
-    while (const void* hit = std::memchr(p, byte, end - p)) {
-      ++found;
-      p = static_cast<const char*>(hit) + 1;
-    }
+    found +=
+        CountByte(absl::string_view(scratch.data(), received.size()), byte);
     seconds += Seconds(start, Clock::now());
   }
   benchmark::DoNotOptimize(found);
@@ -170,16 +178,8 @@ size_t RunBaseline(Baseline baseline, char byte, const Fixture& fixture,
                    std::string& scratch) {
   const std::string& buffer = fixture.buffer;
   switch (baseline) {
-    case Baseline::kMemchr: {
-      size_t found = 0;
-      const char* p = buffer.data();
-      const char* end = p + buffer.size();
-      while (const void* hit = std::memchr(p, byte, end - p)) {
-        ++found;
-        p = static_cast<const char*>(hit) + 1;
-      }
-      return found;
-    }
+    case Baseline::kMemchr:
+      return CountByte(buffer, byte);
     case Baseline::kMemcpy:
       std::memcpy(scratch.data(), buffer.data(), buffer.size());
       benchmark::ClobberMemory();
