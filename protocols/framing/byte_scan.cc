@@ -98,6 +98,14 @@ constexpr std::array<bool, 256> kSentinelBytes = [] {
   return table;
 }();
 
+size_t FindSubstringPortable(const char* haystack, size_t size,
+                             const char* needle, size_t needle_size) {
+  const size_t at = absl::string_view(haystack, size)
+                        .find(absl::string_view(needle, needle_size));
+  return at == absl::string_view::npos ? size : at;
+}
+
+// SentinelFrame::delimiter for the header at from[0, count), byte by byte.
 size_t SentinelHeaderLengthPortable(const char* from, size_t count) {
   const char* lf = static_cast<const char*>(
       std::memchr(from, '\n', std::min(count, kMaxSentinel + 1)));
@@ -110,11 +118,14 @@ size_t SentinelHeaderLengthPortable(const char* from, size_t count) {
              : 0;
 }
 
-size_t FindSubstringPortable(const char* haystack, size_t size,
-                             const char* needle, size_t needle_size) {
-  const size_t at = absl::string_view(haystack, size)
-                        .find(absl::string_view(needle, needle_size));
-  return at == absl::string_view::npos ? size : at;
+SentinelFrame FindSentinelFramePortable(const char* from, size_t count,
+                                        size_t max_payload) {
+  const size_t length = SentinelHeaderLengthPortable(from, count);
+  if (length == 0) return {};
+  const size_t size = std::min(count - length - 1, max_payload + length);
+  const size_t at =
+      FindSubstringPortable(from + length + 1, size, from, length);
+  return {length, at == size ? SentinelFrame::kAbsent : at};
 }
 
 #ifdef WIRECHECK_AVX512
@@ -215,20 +226,14 @@ WIRECHECK_TARGET_AVX512 inline size_t Confirm(uint64_t candidates,
   return none;
 }
 
-// FindSubstringAvx512's search. Short and long needles each get their own
-// function, so that the short one makes no call and keeps its vectors in
-// registers: a memcmp call per frame, and the spills around it, held
-// sentinel at about 0.4 of memchr's speed on 64-byte frames instead of
-// about 0.48.
+// The first occurrence of `needle` in haystack[0, size), or size; the
+// needle is no longer than `size`, and `first` and `last` hold its first
+// and last bytes in every lane.
 template <bool kShortNeedle>
-WIRECHECK_TARGET_AVX512 __attribute__((noinline)) size_t
-FindSubstringAvx512Loop(const char* haystack, size_t size,
-                        const char* needle_bytes, size_t needle_size) {
-  const __m512i first = _mm512_set1_epi8(needle_bytes[0]);
-  const __m512i last = _mm512_set1_epi8(needle_bytes[needle_size - 1]);
-  const __mmask64 lanes = Lanes(kShortNeedle ? needle_size : 0);
-  const Needle needle{needle_bytes, needle_size, lanes,
-                      _mm512_maskz_loadu_epi8(lanes, needle_bytes)};
+WIRECHECK_TARGET_AVX512 __attribute__((always_inline)) inline size_t
+SearchChunks(const char* haystack, size_t size, const Needle& needle,
+             __m512i first, __m512i last) {
+  const size_t needle_size = needle.size;
   const size_t starts = size - needle_size + 1;
   size_t i = 0;
   // Two chunks per step, as in FindEitherAvx512: a sentinel just past 64
@@ -270,6 +275,23 @@ FindSubstringAvx512Loop(const char* haystack, size_t size,
   return size;
 }
 
+// FindSubstringAvx512's search. Short and long needles each get their own
+// function, so that the short one makes no call and keeps its vectors in
+// registers: a memcmp call per frame, and the spills around it, held
+// sentinel at about 0.4 of memchr's speed on 64-byte frames instead of
+// about 0.48.
+template <bool kShortNeedle>
+WIRECHECK_TARGET_AVX512 __attribute__((noinline)) size_t
+FindSubstringAvx512Loop(const char* haystack, size_t size,
+                        const char* needle_bytes, size_t needle_size) {
+  const __mmask64 lanes = Lanes(kShortNeedle ? needle_size : 0);
+  const Needle needle{needle_bytes, needle_size, lanes,
+                      _mm512_maskz_loadu_epi8(lanes, needle_bytes)};
+  return SearchChunks<kShortNeedle>(
+      haystack, size, needle, _mm512_set1_epi8(needle_bytes[0]),
+      _mm512_set1_epi8(needle_bytes[needle_size - 1]));
+}
+
 WIRECHECK_TARGET_AVX512 size_t FindSubstringAvx512(const char* haystack,
                                                    size_t size,
                                                    const char* needle,
@@ -281,12 +303,12 @@ WIRECHECK_TARGET_AVX512 size_t FindSubstringAvx512(const char* haystack,
                                  haystack, size, needle, needle_size);
 }
 
-WIRECHECK_TARGET_AVX512 size_t SentinelHeaderLengthAvx512(const char* from,
-                                                          size_t count) {
-  const __mmask64 live = Lanes(count < kMaxSentinel ? count : kMaxSentinel);
-  const __m512i chunk = _mm512_maskz_loadu_epi8(live, from);
-  const __mmask64 lfs =
-      _mm512_mask_cmpeq_epi8_mask(live, chunk, _mm512_set1_epi8('\n'));
+// SentinelFrame::delimiter for the header at from[0, count), whose first
+// 64 bytes (as far as count reaches, zeros after) are `chunk`.
+WIRECHECK_TARGET_AVX512 inline size_t HeaderLength(__m512i chunk,
+                                                   const char* from,
+                                                   size_t count) {
+  const __mmask64 lfs = _mm512_cmpeq_epi8_mask(chunk, _mm512_set1_epi8('\n'));
   size_t length;
   if (lfs != 0) {
     length = _tzcnt_u64(lfs);
@@ -305,6 +327,24 @@ WIRECHECK_TARGET_AVX512 size_t SentinelHeaderLengthAvx512(const char* from,
       letters | digits | _mm512_cmpeq_epi8_mask(chunk, _mm512_set1_epi8('_')) |
       _mm512_cmpeq_epi8_mask(chunk, _mm512_set1_epi8('-'));
   return (Lanes(length) & ~allowed) == 0 ? length : 0;
+}
+
+WIRECHECK_TARGET_AVX512 __attribute__((noinline)) SentinelFrame
+FindSentinelFrameAvx512(const char* from, size_t count, size_t max_payload) {
+  const __m512i chunk = _mm512_maskz_loadu_epi8(
+      Lanes(count < kMaxSentinel ? count : kMaxSentinel), from);
+  const size_t length = HeaderLength(chunk, from, count);
+  if (length == 0) return {};
+  const size_t size = std::min(count - length - 1, max_payload + length);
+  if (size < length) return {length, SentinelFrame::kAbsent};
+  // The delimiter is already in `chunk`: no second load.
+  const __mmask64 lanes = Lanes(length);
+  const Needle needle{from, length, lanes, _mm512_maskz_mov_epi8(lanes, chunk)};
+  const size_t at =
+      SearchChunks<true>(from + length + 1, size, needle,
+                         _mm512_broadcastb_epi8(_mm512_castsi512_si128(chunk)),
+                         _mm512_set1_epi8(from[length - 1]));
+  return {length, at == size ? SentinelFrame::kAbsent : at};
 }
 
 // The bytes that backslashes escape in a 64-byte chunk that starts outside
@@ -473,11 +513,12 @@ size_t FindSubstring(const char* haystack, size_t size, const char* needle,
   return FindSubstringPortable(haystack, size, needle, needle_size);
 }
 
-size_t SentinelHeaderLength(const char* from, size_t count) {
+SentinelFrame FindSentinelFrame(const char* from, size_t count,
+                                size_t max_payload) {
 #ifdef WIRECHECK_AVX512
-  if (avx512_enabled) return SentinelHeaderLengthAvx512(from, count);
+  if (avx512_enabled) return FindSentinelFrameAvx512(from, count, max_payload);
 #endif
-  return SentinelHeaderLengthPortable(from, count);
+  return FindSentinelFramePortable(from, count, max_payload);
 }
 
 BulkProgress UnescapeRun(const char* from, size_t count, char* to,

@@ -1,5 +1,5 @@
 // The byte loops under the framing decoders: scanning for delimiters,
-// copying up to them, checking `sentinel` headers, unescaping `escaped`
+// copying up to them, finding `sentinel` frames, unescaping `escaped`
 // payloads and copying `cobs` blocks. Each has a portable version (16
 // bytes at a time with SSE2 on x86-64, a plain loop elsewhere) and an
 // AVX-512 version (64 bytes at a time, escapes removed with VBMI2's byte
@@ -48,11 +48,21 @@ inline constexpr size_t kMaxSentinel = 64;
 // sentinel: whether `byte` may be part of a delimiter ([A-Za-z0-9_-]).
 bool IsSentinelByte(char byte);
 
-// sentinel: the length of the delimiter whose header line starts at
-// from[0, count): k when from[k] is an LF, 1 <= k <= 64 and every byte
-// before it is in [A-Za-z0-9_-]; 0 otherwise (an invalid or incomplete
-// header, which the caller then parses byte by byte to report).
-size_t SentinelHeaderLength(const char* from, size_t count);
+// sentinel: where a frame that starts at from[0, count) ends, when it is
+// all there.
+struct SentinelFrame {
+  static constexpr size_t kAbsent = ~size_t{0};
+  // The delimiter's length: k when from[k] is an LF, 1 <= k <= 64 and
+  // every byte before it is in [A-Za-z0-9_-]; 0 for an invalid or
+  // incomplete header, which the caller then parses byte by byte to report.
+  size_t delimiter = 0;
+  // Where the delimiter first occurs again after the header's LF, within
+  // `max_payload` bytes, relative to the payload's start: the payload's
+  // length. kAbsent when it does not occur in from[0, count) that early.
+  size_t payload = kAbsent;
+};
+SentinelFrame FindSentinelFrame(const char* from, size_t count,
+                                size_t max_payload);
 
 // What a bulk loop consumed from its input and produced into its output.
 struct BulkProgress {

@@ -5,10 +5,12 @@
 // sides run the portable code and the expectations still hold.
 #include "protocols/framing/byte_scan.h"
 
+#include <algorithm>
 #include <random>
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
 
 namespace wirecheck::framing::internal {
@@ -96,7 +98,11 @@ TEST(ByteScanTest, FindSubstringFindsTheFirstOccurrenceForShortAndLongNeedles) {
   }
 }
 
-TEST(ByteScanTest, SentinelHeaderLengthAcceptsOnlyAValidCompleteHeader) {
+size_t HeaderLength(const std::string& input) {
+  return FindSentinelFrame(input.data(), input.size(), 1 << 20).delimiter;
+}
+
+TEST(ByteScanTest, SentinelFrameHeaderMustBeValidAndComplete) {
   const std::string longest(kMaxSentinel, 'Z');
   const struct {
     std::string input;
@@ -116,8 +122,8 @@ TEST(ByteScanTest, SentinelHeaderLengthAcceptsOnlyAValidCompleteHeader) {
       {"ab/:\n", 0},    // the neighbours of the digits
   };
   for (const auto& c : cases) {
-    const auto [fast, portable] = Versions::Both(
-        [&] { return SentinelHeaderLength(c.input.data(), c.input.size()); });
+    const auto [fast, portable] =
+        Versions::Both([&] { return HeaderLength(c.input); });
     EXPECT_EQ(fast, c.length) << c.input;
     EXPECT_EQ(portable, c.length) << c.input;
   }
@@ -130,10 +136,62 @@ TEST(ByteScanTest, SentinelHeaderLengthAcceptsOnlyAValidCompleteHeader) {
           absl::ascii_isalnum(static_cast<unsigned char>(byte)) ||
           byte == '_' || byte == '-';
       EXPECT_EQ(IsSentinelByte(static_cast<char>(byte)), allowed) << byte;
-      const auto [fast, portable] = Versions::Both(
-          [&] { return SentinelHeaderLength(input.data(), input.size()); });
+      const auto [fast, portable] =
+          Versions::Both([&] { return HeaderLength(input); });
       EXPECT_EQ(fast, portable) << byte << "@" << at;
       if (byte != '\n') EXPECT_EQ(fast, allowed ? 8u : 0u) << byte;
+    }
+  }
+}
+
+TEST(ByteScanTest, SentinelFrameEndsAtTheDelimitersFirstReturnWithinTheLimit) {
+  std::mt19937 random(11);
+  for (size_t delimiter : {1, 2, 8, 63, 64}) {
+    std::string sentinel(delimiter, 'd');
+    for (char& c : sentinel) c = static_cast<char>('a' + random() % 26);
+    for (size_t payload : {0, 1, 63, 64, 65, 127, 128, 129, 300}) {
+      // The payload holds the delimiter's first and last bytes, and the
+      // delimiter with one byte changed, so that candidates fail.
+      std::string body(payload, '.');
+      for (size_t i = 0; i < payload; i += 7) body[i] = sentinel[0];
+      for (size_t i = 3; i < payload; i += 11) body[i] = sentinel.back();
+      if (payload >= delimiter && delimiter > 1) {
+        std::string decoy = sentinel;
+        decoy[delimiter / 2] ^= 1;
+        body.replace(payload - delimiter, delimiter, decoy);
+      }
+      const std::string frame = sentinel + "\n" + body + sentinel + "tail";
+      const size_t whole = frame.size() - 4;
+      // All of it, exactly up to the closing delimiter, one byte short.
+      for (size_t cut : {frame.size(), whole, whole - 1}) {
+        for (size_t max_payload : {payload + 1, payload, payload - 1}) {
+          if (max_payload > payload + 1) continue;  // payload - 1 wrapped
+          const auto [fast, portable] = Versions::Both([&] {
+            const SentinelFrame found =
+                FindSentinelFrame(frame.data(), cut, max_payload);
+            return std::make_pair(found.delimiter, found.payload);
+          });
+          // The reference: the first return of the delimiter within what
+          // is here and ending by the limit.
+          const size_t region =
+              std::min(cut - delimiter - 1, max_payload + delimiter);
+          const size_t at = absl::string_view(frame)
+                                .substr(delimiter + 1, region)
+                                .find(sentinel);
+          const size_t expected =
+              at == absl::string_view::npos ? SentinelFrame::kAbsent : at;
+          EXPECT_EQ(fast.first, delimiter);
+          EXPECT_EQ(fast.second, expected)
+              << delimiter << "/" << payload << " cut " << cut << " max "
+              << max_payload;
+          EXPECT_EQ(fast, portable);
+          if (cut >= whole && max_payload >= payload) {
+            EXPECT_LE(fast.second, payload);
+          } else if (delimiter >= 8) {
+            EXPECT_EQ(fast.second, SentinelFrame::kAbsent);
+          }
+        }
+      }
     }
   }
 }

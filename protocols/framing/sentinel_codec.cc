@@ -44,13 +44,22 @@ class SentinelDecoder : public Decoder {
     size_t pos = 0;
     while (pos < n) {
       if (in_header_ && sentinel_.empty()) {
-        // The common case: the whole header is here and valid.
-        if (const size_t length = SentinelHeaderLength(p + pos, n - pos);
-            length > 0) {
-          sentinel_.Refer(p + pos, length);
+        // The common case: the whole header is here and valid, and often
+        // the whole frame.
+        const SentinelFrame frame =
+            FindSentinelFrame(p + pos, n - pos, max_frame_size());
+        if (frame.delimiter > 0) {
+          sentinel_.Refer(p + pos, frame.delimiter);
           in_header_ = false;
-          search_from_ = 0;
-          pos += length + 1;
+          pos += frame.delimiter + 1;
+          if (frame.payload == SentinelFrame::kAbsent) {
+            return AwaitClosing(data.substr(pos));
+          }
+          const size_t end = pos + frame.payload + frame.delimiter;
+          Deliver(sink, absl::string_view(p + pos, frame.payload),
+                  offset() + end);
+          NextFrame();
+          pos = end;
           continue;
         }
       }
@@ -88,10 +97,7 @@ class SentinelDecoder : public Decoder {
           pos = end;
           continue;
         }
-        if (look == region) return TooLong();
-        buffer_.append(p + pos, n - pos);
-        search_from_ = RuledOut();
-        return absl::OkStatus();
+        return AwaitClosing(data.substr(pos));
       }
       const size_t before = buffer_.size();
       const size_t take = std::min(n - pos, region - before);
@@ -112,6 +118,15 @@ class SentinelDecoder : public Decoder {
       search_from_ = RuledOut();
       pos += take;
     }
+    return absl::OkStatus();
+  }
+
+  // Keeps `rest`, the payload region so far (searched: D is not in it),
+  // for the next Feed(), unless it already holds the most the frame may.
+  absl::Status AwaitClosing(absl::string_view rest) {
+    if (rest.size() >= max_frame_size() + sentinel_.size()) return TooLong();
+    buffer_.append(rest.data(), rest.size());
+    search_from_ = RuledOut();
     return absl::OkStatus();
   }
 
