@@ -418,6 +418,54 @@ WIRECHECK_TARGET_AVX512 BulkProgress UnescapeRunAvx512(const char* from,
   return progress;
 }
 
+WIRECHECK_TARGET_AVX512 __attribute__((noinline)) ShortFrame
+DecodeShortEscapedFrameAvx512(const char* from, size_t count,
+                              size_t max_payload, char* scratch) {
+  const __m512i lf = _mm512_set1_epi8('\n');
+  const __m512i backslash = _mm512_set1_epi8('\\');
+  const __m512i n = _mm512_set1_epi8('n');
+  const __mmask64 live0 = Lanes(count < 64 ? count : 64);
+  const __mmask64 live1 = Lanes(count < 64 ? 0 : count < 128 ? count - 64 : 64);
+  const __m512i low = _mm512_maskz_loadu_epi8(live0, from);
+  const __m512i high = _mm512_maskz_loadu_epi8(live1, from + 64);
+  const uint64_t lfs0 = _mm512_mask_cmpeq_epi8_mask(live0, low, lf);
+  const uint64_t lfs1 = _mm512_mask_cmpeq_epi8_mask(live1, high, lf);
+  if ((lfs0 | lfs1) == 0) return {};
+  const uint64_t backslashes0 = _mm512_cmpeq_epi8_mask(low, backslash);
+  const uint64_t escaped0 = EscapedBytes(backslashes0);
+  // A backslash ending the low half that starts an escape escapes the
+  // high half's first byte.
+  const uint64_t carry = (backslashes0 & ~escaped0) >> 63;
+  const uint64_t backslashes1 = _mm512_cmpeq_epi8_mask(high, backslash);
+  const uint64_t escaped1 = EscapedBytes(backslashes1 & ~carry) | carry;
+  // Up to the LF; every escaped byte there (the LF included) must be a
+  // backslash or an 'n'.
+  const uint64_t frame0 = lfs0 != 0 ? _blsmsk_u64(lfs0) : ~uint64_t{0};
+  const uint64_t frame1 = lfs0 != 0 ? 0 : _blsmsk_u64(lfs1);
+  const uint64_t bad =
+      (escaped0 & frame0 & ~(backslashes0 | _mm512_cmpeq_epi8_mask(low, n))) |
+      (escaped1 & frame1 & ~(backslashes1 | _mm512_cmpeq_epi8_mask(high, n)));
+  if (bad != 0) return {};
+  const uint64_t kept0 = frame0 & ~lfs0 & ~(backslashes0 & ~escaped0);
+  const uint64_t kept1 = frame1 & ~lfs1 & ~(backslashes1 & ~escaped1);
+  const size_t size0 = _mm_popcnt_u64(kept0);
+  const size_t size = size0 + _mm_popcnt_u64(kept1);
+  if (size > max_payload) return {};
+  const uint64_t ns0 = escaped0 & _mm512_cmpeq_epi8_mask(low, n);
+  const uint64_t ns1 = escaped1 & _mm512_cmpeq_epi8_mask(high, n);
+  _mm512_storeu_si512(scratch, _mm512_maskz_compress_epi8(
+                                   kept0, _mm512_mask_mov_epi8(low, ns0, lf)));
+  _mm512_storeu_si512(
+      scratch + size0,
+      _mm512_maskz_compress_epi8(kept1, _mm512_mask_mov_epi8(high, ns1, lf)));
+  const size_t consumed =
+      lfs0 != 0 ? _tzcnt_u64(lfs0) + 1 : 64 + _tzcnt_u64(lfs1) + 1;
+  // Without escapes the payload is delivered in place.
+  const char* const payload =
+      (backslashes0 & frame0) | (backslashes1 & frame1) ? scratch : from;
+  return {consumed, payload, size};
+}
+
 WIRECHECK_TARGET_AVX512 BulkProgress
 CobsBlocksRunAvx512(const unsigned char* from, size_t count, char* to,
                     size_t room, bool& zero_pending, unsigned char& last_code) {
@@ -525,6 +573,16 @@ BulkProgress UnescapeRun(const char* from, size_t count, char* to,
                          size_t room) {
 #ifdef WIRECHECK_AVX512
   if (avx512_enabled) return UnescapeRunAvx512(from, count, to, room);
+#endif
+  return {};
+}
+
+ShortFrame DecodeShortEscapedFrame(const char* from, size_t count,
+                                   size_t max_payload, char* scratch) {
+#ifdef WIRECHECK_AVX512
+  if (avx512_enabled) {
+    return DecodeShortEscapedFrameAvx512(from, count, max_payload, scratch);
+  }
 #endif
   return {};
 }

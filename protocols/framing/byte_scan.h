@@ -80,6 +80,27 @@ struct BulkProgress {
 // work; the portable one consumes nothing, leaving all to the caller.
 BulkProgress UnescapeRun(const char* from, size_t count, char* to, size_t room);
 
+// A frame that a short-frame decoder decoded whole.
+struct ShortFrame {
+  // The frame's bytes, its terminator included; 0 when it was not decoded.
+  size_t consumed = 0;
+  // The payload: in the input when nothing was rewritten, else in the
+  // caller's scratch.
+  const char* payload = nullptr;
+  size_t size = 0;
+};
+
+// How many bytes DecodeShortEscapedFrame's scratch must have.
+inline constexpr size_t kShortFrameScratch = 128;
+
+// escaped: decodes the frame at from[0, count) when it is all there within
+// its first 128 bytes, well formed and at most `max_payload` bytes long.
+// Otherwise (and always in the portable version) consumes nothing, and the
+// caller decodes it, reporting any error. One pass over two vectors, where
+// the general path makes a scan, a copy and an unescape call per frame.
+ShortFrame DecodeShortEscapedFrame(const char* from, size_t count,
+                                   size_t max_payload, char* scratch);
+
 // How many bytes past `room` CobsBlocksRun's output may need.
 inline constexpr size_t kCobsRunSlack = 257;
 

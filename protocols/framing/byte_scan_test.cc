@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
 
@@ -284,6 +285,58 @@ TEST(ByteScanTest, UnescapeRunMatchesTheByteLoopOnRandomEscapeHeavyText) {
   }
 }
 
+// What DecodeShortEscapedFrame must return for `input`: the frame decoded
+// when its LF is within the first 128 bytes, every escape before it is
+// valid and the payload fits; else nothing.
+void ExpectShortEscapedFrame(const std::string& input, size_t max_payload) {
+  size_t stop = 0;
+  const std::string want = ReferenceUnescape(input, stop);
+  const bool decodable = stop < input.size() && input[stop] == '\n' &&
+                         stop < 128 && want.size() <= max_payload;
+  char scratch[kShortFrameScratch];
+  const ShortFrame frame =
+      DecodeShortEscapedFrame(input.data(), input.size(), max_payload, scratch);
+  if (!decodable || !Avx512Enabled()) {
+    EXPECT_EQ(frame.consumed, 0u) << absl::CEscape(input);
+    return;
+  }
+  ASSERT_EQ(frame.consumed, stop + 1) << absl::CEscape(input);
+  EXPECT_EQ(std::string(frame.payload, frame.size), want)
+      << absl::CEscape(input);
+  // Without escapes it is delivered in place.
+  if (input.find('\\') >= stop) EXPECT_EQ(frame.payload, input.data());
+}
+
+TEST(ByteScanTest, ShortEscapedFrameDecodesBackslashRunsAtEveryLane) {
+  for (size_t run = 1; run <= 4; ++run) {
+    for (size_t at = 0; at < 132; ++at) {
+      for (const char after : {'n', 'x', '\n', '\\'}) {
+        for (size_t lf_after : {0, 1, 40, 200}) {
+          std::string input(at, 'a');
+          input.append(run, '\\');
+          input.push_back(after);
+          input.append(lf_after, 'b');
+          input.append("\nnext");
+          ExpectShortEscapedFrame(input, 1 << 20);
+          ExpectShortEscapedFrame(input.substr(0, input.size() - 5), 1 << 20);
+        }
+      }
+    }
+  }
+}
+
+TEST(ByteScanTest, ShortEscapedFrameMatchesTheByteLoopOnRandomText) {
+  std::mt19937_64 random(5);
+  const char alphabet[] = {'\\', '\\', '\\', 'n', 'x', '\n'};
+  for (int trial = 0; trial < 5000; ++trial) {
+    std::string input(random() % 160, 'x');
+    for (char& byte : input) {
+      byte = random() % 16 == 0 ? alphabet[random() % 6] : 'q';
+    }
+    ExpectShortEscapedFrame(input, random() % 2 ? 1 << 20 : random() % 100);
+  }
+}
+
 TEST(ByteScanTest, UnescapeRunLeavesTheLast64BytesOfRoomToTheCaller) {
   const std::string input(1000, 'z');
   std::string out(1000, '?');
@@ -384,6 +437,8 @@ TEST(ByteScanTest, PortableVersionsLeaveBulkWorkToTheCaller) {
                           zero_pending, last_code)
                 .consumed,
             0u);
+  char scratch[kShortFrameScratch];
+  EXPECT_EQ(DecodeShortEscapedFrame("a\\nb\n", 5, 100, scratch).consumed, 0u);
   EXPECT_FALSE(Avx512Enabled());
   SetAvx512ForTesting(true);
 }
