@@ -36,7 +36,7 @@ TEST(SocketAddressTest, ScopedLinkLocalKeepsItsInterface) {
 }
 
 TEST(SocketAddressTest, RejectsMalformedText) {
-  EXPECT_THAT(SocketAddress::Parse("::1:37"),
+  EXPECT_THAT(SocketAddress::Parse("::1:50037"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("expected IPv4:port or [IPv6]:port")));
   EXPECT_THAT(SocketAddress::Parse("127.0.0.1:65536"),
@@ -48,15 +48,15 @@ TEST(SocketAddressTest, RejectsMalformedText) {
   EXPECT_THAT(SocketAddress::Parse("[fe80::1%nosuchif0]:1"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("unknown interface")));
-  EXPECT_THAT(SocketAddress::Parse("[::1]37"),
+  EXPECT_THAT(SocketAddress::Parse("[::1]50037"),
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(SocketAddressTest, LoopbackAndAnyCarryFamilyAndPort) {
-  EXPECT_EQ(SocketAddress::Loopback(AddressFamily::kIPv4, 37).ToString(),
-            "127.0.0.1:37");
-  EXPECT_EQ(SocketAddress::Loopback(AddressFamily::kIPv6, 37).ToString(),
-            "[::1]:37");
+  EXPECT_EQ(SocketAddress::Loopback(AddressFamily::kIPv4, 50037).ToString(),
+            "127.0.0.1:50037");
+  EXPECT_EQ(SocketAddress::Loopback(AddressFamily::kIPv6, 50037).ToString(),
+            "[::1]:50037");
   EXPECT_EQ(SocketAddress::Any(AddressFamily::kIPv4, 12000).ToString(),
             "0.0.0.0:12000");
   EXPECT_EQ(SocketAddress::Any(AddressFamily::kIPv6, 12000).ToString(),
