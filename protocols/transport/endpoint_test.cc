@@ -30,9 +30,9 @@ TEST(ParseEndpointTest, BracketedIPv6WithUdpScheme) {
 }
 
 TEST(ParseEndpointTest, NoSchemeMeansEveryTransport) {
-  ASSERT_OK_AND_ASSIGN(Endpoint endpoint, ParseEndpoint("[::1]:37"));
+  ASSERT_OK_AND_ASSIGN(Endpoint endpoint, ParseEndpoint("[::1]:50037"));
   EXPECT_FALSE(endpoint.transport.has_value());
-  EXPECT_EQ(endpoint.ToString(), "[::1]:37");
+  EXPECT_EQ(endpoint.ToString(), "[::1]:50037");
 }
 
 TEST(ParseEndpointTest, ServiceNamesComeFromTheServicesDatabase) {
@@ -47,9 +47,9 @@ TEST(ParseEndpointTest, ServiceNamesComeFromTheServicesDatabase) {
 }
 
 TEST(ParseEndpointTest, DefaultPortFillsAMissingOne) {
-  EXPECT_THAT(ParseEndpoint("tcp://localhost", 37),
-              IsOkAndHolds(::testing::Field(&Endpoint::port, 37)));
-  EXPECT_THAT(ParseEndpoint("::1", 37),
+  EXPECT_THAT(ParseEndpoint("tcp://localhost", 50037),
+              IsOkAndHolds(::testing::Field(&Endpoint::port, 50037)));
+  EXPECT_THAT(ParseEndpoint("::1", 50037),
               IsOkAndHolds(::testing::Field(&Endpoint::host, "::1")));
 }
 
@@ -60,7 +60,7 @@ TEST(ParseEndpointTest, ExplainsWhatIsWrong) {
   EXPECT_THAT(ParseEndpoint("tcp://localhost"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("missing port")));
-  EXPECT_THAT(ParseEndpoint("::1:37"),
+  EXPECT_THAT(ParseEndpoint("::1:50037"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("needs brackets")));
   EXPECT_THAT(ParseEndpoint("localhost:70000"),
@@ -75,7 +75,7 @@ TEST(ParseEndpointTest, ExplainsWhatIsWrong) {
   EXPECT_THAT(ParseEndpoint("udp://localhost:nosuchservice"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("unknown udp service name")));
-  EXPECT_THAT(ParseEndpoint("tcp://:37"),
+  EXPECT_THAT(ParseEndpoint("tcp://:50037"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("empty host")));
   EXPECT_THAT(ParseEndpoint("[::1"),
@@ -84,13 +84,13 @@ TEST(ParseEndpointTest, ExplainsWhatIsWrong) {
   EXPECT_THAT(ParseEndpoint("[[m]:time"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("not an IPv6 address")));
-  EXPECT_THAT(ParseEndpoint("[127.0.0.1]:37"),
+  EXPECT_THAT(ParseEndpoint("[127.0.0.1]:50037"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("not an IPv6 address")));
-  EXPECT_THAT(ParseEndpoint("bad host:37"),
+  EXPECT_THAT(ParseEndpoint("bad host:50037"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("not a host name")));
-  EXPECT_THAT(ParseEndpoint("fe80::zz", 37),
+  EXPECT_THAT(ParseEndpoint("fe80::zz", 50037),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("not an IPv6 address")));
   EXPECT_THAT(ParseEndpoint("host:"),
@@ -100,9 +100,9 @@ TEST(ParseEndpointTest, ExplainsWhatIsWrong) {
 
 TEST(ResolveTest, NumericAddressesNeedNoLookup) {
   ASSERT_OK_AND_ASSIGN(std::vector<SocketAddress> addresses,
-                       Resolve("127.0.0.1", 37));
+                       Resolve("127.0.0.1", 50037));
   ASSERT_EQ(addresses.size(), 1u);
-  EXPECT_EQ(addresses[0].ToString(), "127.0.0.1:37");
+  EXPECT_EQ(addresses[0].ToString(), "127.0.0.1:50037");
 }
 
 TEST(ResolveTest, FamilyPreferenceOrdersAndFilters) {
@@ -126,7 +126,7 @@ TEST(ResolveTest, FamilyPreferenceOrdersAndFilters) {
 }
 
 TEST(ResolveTest, UnknownHostIsNotFoundAndNamed) {
-  EXPECT_THAT(Resolve("no-such-host.invalid", 37),
+  EXPECT_THAT(Resolve("no-such-host.invalid", 50037),
               StatusIs(absl::StatusCode::kNotFound,
                        HasSubstr("no-such-host.invalid")));
 }
