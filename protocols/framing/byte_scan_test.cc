@@ -269,14 +269,23 @@ TEST(ByteScanTest, UnescapeRunMatchesTheByteLoopOnBackslashRunsAtEveryLane) {
   }
 }
 
+// Up to `max_size` bytes of 'q', one in `one_in` of them replaced by a
+// backslash (mostly), an 'n', an 'x' or an LF: runs of backslashes, valid
+// and invalid escapes, and frame ends.
+std::string EscapeHeavyText(std::mt19937_64& random, size_t max_size,
+                            int one_in) {
+  const char alphabet[] = {'\\', '\\', '\\', 'n', 'x', '\n'};
+  std::string text(random() % max_size, 'q');
+  for (char& byte : text) {
+    if (random() % one_in == 0) byte = alphabet[random() % 6];
+  }
+  return text;
+}
+
 TEST(ByteScanTest, UnescapeRunMatchesTheByteLoopOnRandomEscapeHeavyText) {
   std::mt19937_64 random(3);
-  const char alphabet[] = {'\\', '\\', '\\', 'n', 'x', '\n'};
   for (int trial = 0; trial < 2000; ++trial) {
-    std::string input(random() % 300, 'x');
-    for (char& byte : input) {
-      byte = random() % 8 == 0 ? alphabet[random() % 6] : 'q';
-    }
+    const std::string input = EscapeHeavyText(random, 300, 8);
     size_t want_stop = 0;
     const std::string want = ReferenceUnescape(input, want_stop);
     size_t stop = 0;
@@ -327,12 +336,8 @@ TEST(ByteScanTest, ShortEscapedFrameDecodesBackslashRunsAtEveryLane) {
 
 TEST(ByteScanTest, ShortEscapedFrameMatchesTheByteLoopOnRandomText) {
   std::mt19937_64 random(5);
-  const char alphabet[] = {'\\', '\\', '\\', 'n', 'x', '\n'};
   for (int trial = 0; trial < 5000; ++trial) {
-    std::string input(random() % 160, 'x');
-    for (char& byte : input) {
-      byte = random() % 16 == 0 ? alphabet[random() % 6] : 'q';
-    }
+    const std::string input = EscapeHeavyText(random, 160, 16);
     ExpectShortEscapedFrame(input, random() % 2 ? 1 << 20 : random() % 100);
   }
 }
