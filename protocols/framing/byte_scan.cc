@@ -442,22 +442,24 @@ DecodeShortEscapedFrameAvx512(const char* from, size_t count,
   // backslash or an 'n'.
   const uint64_t frame0 = lfs0 != 0 ? _blsmsk_u64(lfs0) : ~uint64_t{0};
   const uint64_t frame1 = lfs0 != 0 ? 0 : _blsmsk_u64(lfs1);
-  const uint64_t bad =
-      (escaped0 & frame0 & ~(backslashes0 | _mm512_cmpeq_epi8_mask(low, n))) |
-      (escaped1 & frame1 & ~(backslashes1 | _mm512_cmpeq_epi8_mask(high, n)));
+  const uint64_t ns0 = _mm512_cmpeq_epi8_mask(low, n);
+  const uint64_t ns1 = _mm512_cmpeq_epi8_mask(high, n);
+  const uint64_t bad = (escaped0 & frame0 & ~(backslashes0 | ns0)) |
+                       (escaped1 & frame1 & ~(backslashes1 | ns1));
   if (bad != 0) return {};
   const uint64_t kept0 = frame0 & ~lfs0 & ~(backslashes0 & ~escaped0);
   const uint64_t kept1 = frame1 & ~lfs1 & ~(backslashes1 & ~escaped1);
   const size_t size0 = _mm_popcnt_u64(kept0);
   const size_t size = size0 + _mm_popcnt_u64(kept1);
   if (size > max_payload) return {};
-  const uint64_t ns0 = escaped0 & _mm512_cmpeq_epi8_mask(low, n);
-  const uint64_t ns1 = escaped1 & _mm512_cmpeq_epi8_mask(high, n);
-  _mm512_storeu_si512(scratch, _mm512_maskz_compress_epi8(
-                                   kept0, _mm512_mask_mov_epi8(low, ns0, lf)));
+  // An escaped 'n' becomes an LF; the escapes' backslashes are not kept.
+  _mm512_storeu_si512(
+      scratch, _mm512_maskz_compress_epi8(
+                   kept0, _mm512_mask_mov_epi8(low, escaped0 & ns0, lf)));
   _mm512_storeu_si512(
       scratch + size0,
-      _mm512_maskz_compress_epi8(kept1, _mm512_mask_mov_epi8(high, ns1, lf)));
+      _mm512_maskz_compress_epi8(
+          kept1, _mm512_mask_mov_epi8(high, escaped1 & ns1, lf)));
   const size_t consumed =
       lfs0 != 0 ? _tzcnt_u64(lfs0) + 1 : 64 + _tzcnt_u64(lfs1) + 1;
   // Without escapes the payload is delivered in place.
