@@ -15,8 +15,10 @@
 #define WIRECHECK_AVX512 1
 // The AVX-512 versions are compiled for these features only; they run only
 // where Avx512Enabled() found them.
-#define WIRECHECK_TARGET_AVX512 \
-  __attribute__((target("avx512f,avx512bw,avx512vbmi2,bmi,bmi2,popcnt")))
+#define WIRECHECK_TARGET_AVX512                             \
+  __attribute__((                                           \
+      target("avx512f,avx512bw,avx512vbmi2,bmi,bmi2,lzcnt," \
+             "popcnt")))
 #endif
 
 namespace wirecheck::framing::internal {
@@ -418,54 +420,101 @@ WIRECHECK_TARGET_AVX512 BulkProgress UnescapeRunAvx512(const char* from,
   return progress;
 }
 
-WIRECHECK_TARGET_AVX512 __attribute__((noinline)) ShortFrame
-DecodeShortEscapedFrameAvx512(const char* from, size_t count,
-                              size_t max_payload, char* scratch) {
+// Whether the backslash in lane 63 of a chunk starts an escape, from the
+// chunk's backslashes and whether lane 0 was escaped by the chunk before
+// (`carry`). A run of backslashes that does not begin the chunk begins
+// outside an escape, so a run of odd length ending the chunk leaves an
+// escape open; a chunk of backslashes passes the carry on. Unlike
+// EscapedBytes this is one step, so the carry does not chain the chunks'
+// escape computations.
+WIRECHECK_TARGET_AVX512 inline uint64_t EscapeCarry(uint64_t backslashes,
+                                                    uint64_t carry) {
+  const uint64_t trailing = _lzcnt_u64(~backslashes);
+  return trailing == 64 ? carry : trailing & 1;
+}
+
+// Where DecodeShortEscapedFramesAvx512 is. The input is decoded 64 bytes
+// at a time, whatever the frames' bounds: each chunk's kept bytes go to
+// scratch[out], and each LF there ends a frame whose payload is what was
+// kept since the previous one.
+struct ShortFramesRun {
+  size_t pos = 0;
+  size_t out = 0;
+  // Where the frame being decoded began, in the input and in scratch.
+  size_t frame_in = 0;
+  size_t frame_out = 0;
+  // Whether the previous chunk ended with a backslash starting an escape.
+  uint64_t carry = 0;
+  size_t decoded = 0;
+};
+
+// One chunk of DecodeShortEscapedFramesAvx512, its first `live` lanes
+// input. Returns whether the run goes on to the next chunk.
+WIRECHECK_TARGET_AVX512 __attribute__((always_inline)) inline bool
+DecodeShortEscapedChunk(const char* from, __m512i chunk, __mmask64 live,
+                        size_t max_payload, char* scratch, ShortFrame* frames,
+                        size_t capacity, ShortFramesRun& run) {
   const __m512i lf = _mm512_set1_epi8('\n');
-  const __m512i backslash = _mm512_set1_epi8('\\');
-  const __m512i n = _mm512_set1_epi8('n');
-  const __mmask64 live0 = Lanes(count < 64 ? count : 64);
-  const __mmask64 live1 = Lanes(count < 64 ? 0 : count < 128 ? count - 64 : 64);
-  const __m512i low = _mm512_maskz_loadu_epi8(live0, from);
-  const __m512i high = _mm512_maskz_loadu_epi8(live1, from + 64);
-  const uint64_t lfs0 = _mm512_mask_cmpeq_epi8_mask(live0, low, lf);
-  const uint64_t lfs1 = _mm512_mask_cmpeq_epi8_mask(live1, high, lf);
-  if ((lfs0 | lfs1) == 0) return {};
-  const uint64_t backslashes0 = _mm512_cmpeq_epi8_mask(low, backslash);
-  const uint64_t escaped0 = EscapedBytes(backslashes0);
-  // A backslash ending the low half that starts an escape escapes the
-  // high half's first byte.
-  const uint64_t carry = (backslashes0 & ~escaped0) >> 63;
-  const uint64_t backslashes1 = _mm512_cmpeq_epi8_mask(high, backslash);
-  const uint64_t escaped1 = EscapedBytes(backslashes1 & ~carry) | carry;
-  // Up to the LF; every escaped byte there (the LF included) must be a
-  // backslash or an 'n'.
-  const uint64_t frame0 = lfs0 != 0 ? _blsmsk_u64(lfs0) : ~uint64_t{0};
-  const uint64_t frame1 = lfs0 != 0 ? 0 : _blsmsk_u64(lfs1);
-  const uint64_t ns0 = _mm512_cmpeq_epi8_mask(low, n);
-  const uint64_t ns1 = _mm512_cmpeq_epi8_mask(high, n);
-  const uint64_t bad = (escaped0 & frame0 & ~(backslashes0 | ns0)) |
-                       (escaped1 & frame1 & ~(backslashes1 | ns1));
-  if (bad != 0) return {};
-  const uint64_t kept0 = frame0 & ~lfs0 & ~(backslashes0 & ~escaped0);
-  const uint64_t kept1 = frame1 & ~lfs1 & ~(backslashes1 & ~escaped1);
-  const size_t size0 = _mm_popcnt_u64(kept0);
-  const size_t size = size0 + _mm_popcnt_u64(kept1);
-  if (size > max_payload) return {};
-  // An escaped 'n' becomes an LF; the escapes' backslashes are not kept.
-  _mm512_storeu_si512(
-      scratch, _mm512_maskz_compress_epi8(
-                   kept0, _mm512_mask_mov_epi8(low, escaped0 & ns0, lf)));
-  _mm512_storeu_si512(
-      scratch + size0,
-      _mm512_maskz_compress_epi8(
-          kept1, _mm512_mask_mov_epi8(high, escaped1 & ns1, lf)));
-  const size_t consumed =
-      lfs0 != 0 ? _tzcnt_u64(lfs0) + 1 : 64 + _tzcnt_u64(lfs1) + 1;
-  // Without escapes the payload is delivered in place.
-  const char* const payload =
-      (backslashes0 & frame0) | (backslashes1 & frame1) ? scratch : from;
-  return {consumed, payload, size};
+  const uint64_t lfs = _mm512_mask_cmpeq_epi8_mask(live, chunk, lf);
+  const uint64_t backslashes =
+      _mm512_mask_cmpeq_epi8_mask(live, chunk, _mm512_set1_epi8('\\'));
+  const uint64_t ns = _mm512_cmpeq_epi8_mask(chunk, _mm512_set1_epi8('n'));
+  const uint64_t escaped = EscapedBytes(backslashes & ~run.carry) | run.carry;
+  const uint64_t escapes = backslashes & ~escaped;
+  // An escaped byte that is neither a backslash nor an 'n' (an LF, a lane
+  // past the input) stops the run, before the frame it is in.
+  const uint64_t stops =
+      (escaped & ~(backslashes | ns)) | ~static_cast<uint64_t>(live);
+  const uint64_t kept = ~(escapes | lfs);
+  _mm512_storeu_si512(scratch + run.out,
+                      _mm512_maskz_compress_epi8(
+                          kept, _mm512_mask_mov_epi8(chunk, escaped & ns, lf)));
+  for (uint64_t ends = lfs & (stops - 1) & ~stops; ends != 0;
+       ends = _blsr_u64(ends)) {
+    const unsigned lane = static_cast<unsigned>(_tzcnt_u64(ends));
+    const size_t end = run.pos + lane + 1;
+    const size_t out_end = run.out + _mm_popcnt_u64(_bzhi_u64(kept, lane));
+    if (end - run.frame_in > kShortFrame ||
+        out_end - run.frame_out > max_payload) {
+      return false;
+    }
+    // A frame without escapes decodes to its input without the LF, and is
+    // delivered in place.
+    const size_t size = out_end - run.frame_out;
+    const char* const payload = size == end - run.frame_in - 1
+                                    ? from + run.frame_in
+                                    : scratch + run.frame_out;
+    frames[run.decoded++] = {payload, static_cast<uint32_t>(end),
+                             static_cast<uint32_t>(size)};
+    if (run.decoded == capacity) return false;
+    run.frame_in = end;
+    run.frame_out = out_end;
+  }
+  if (stops != 0) return false;
+  run.out += _mm_popcnt_u64(kept);
+  run.carry = EscapeCarry(backslashes, run.carry);
+  run.pos += 64;
+  return run.pos - run.frame_in < kShortFrame;
+}
+
+WIRECHECK_TARGET_AVX512 size_t DecodeShortEscapedFramesAvx512(
+    const char* from, size_t count, size_t max_payload, char* scratch,
+    ShortFrame* frames, size_t capacity) {
+  ShortFramesRun run;
+  // Whole chunks take no masks, which the compiler then leaves out.
+  while (count - run.pos >= 64) {
+    if (!DecodeShortEscapedChunk(from, _mm512_loadu_si512(from + run.pos),
+                                 ~__mmask64{0}, max_payload, scratch, frames,
+                                 capacity, run)) {
+      return run.decoded;
+    }
+  }
+  if (run.pos < count) {
+    const __mmask64 live = Lanes(count - run.pos);
+    DecodeShortEscapedChunk(from, _mm512_maskz_loadu_epi8(live, from + run.pos),
+                            live, max_payload, scratch, frames, capacity, run);
+  }
+  return run.decoded;
 }
 
 WIRECHECK_TARGET_AVX512 BulkProgress
@@ -579,14 +628,16 @@ BulkProgress UnescapeRun(const char* from, size_t count, char* to,
   return {};
 }
 
-ShortFrame DecodeShortEscapedFrame(const char* from, size_t count,
-                                   size_t max_payload, char* scratch) {
+size_t DecodeShortEscapedFrames(const char* from, size_t count,
+                                size_t max_payload, char* scratch,
+                                ShortFrame* frames, size_t capacity) {
 #ifdef WIRECHECK_AVX512
   if (avx512_enabled) {
-    return DecodeShortEscapedFrameAvx512(from, count, max_payload, scratch);
+    return DecodeShortEscapedFramesAvx512(from, count, max_payload, scratch,
+                                          frames, capacity);
   }
 #endif
-  return {};
+  return 0;
 }
 
 BulkProgress CobsBlocksRun(const unsigned char* from, size_t count, char* to,

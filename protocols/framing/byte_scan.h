@@ -11,6 +11,7 @@
 #define WIRECHECK_PROTOCOLS_FRAMING_BYTE_SCAN_H_
 
 #include <cstddef>
+#include <cstdint>
 
 namespace wirecheck::framing::internal {
 
@@ -80,26 +81,37 @@ struct BulkProgress {
 // work; the portable one consumes nothing, leaving all to the caller.
 BulkProgress UnescapeRun(const char* from, size_t count, char* to, size_t room);
 
-// A frame that a short-frame decoder decoded whole.
+// escaped: the longest frame, its LF included, that
+// DecodeShortEscapedFrames decodes.
+inline constexpr size_t kShortFrame = 128;
+
+// How many bytes of scratch DecodeShortEscapedFrames needs to decode up to
+// `capacity` frames.
+constexpr size_t ShortFramesScratch(size_t capacity) {
+  return capacity * kShortFrame + 64;
+}
+
+// A frame that DecodeShortEscapedFrames decoded.
 struct ShortFrame {
-  // The frame's bytes, its terminator included; 0 when it was not decoded.
-  size_t consumed = 0;
   // The payload: in the input when nothing was rewritten, else in the
   // caller's scratch.
   const char* payload = nullptr;
-  size_t size = 0;
+  // Where the frame ends (just past its LF), from the start of the input.
+  uint32_t end = 0;
+  uint32_t size = 0;
 };
 
-// How many bytes DecodeShortEscapedFrame's scratch must have.
-inline constexpr size_t kShortFrameScratch = 128;
-
-// escaped: decodes the frame at from[0, count) when it is all there within
-// its first 128 bytes, well formed and at most `max_payload` bytes long.
-// Otherwise (and always in the portable version) consumes nothing, and the
-// caller decodes it, reporting any error. One pass over two vectors, where
-// the general path makes a scan, a copy and an unescape call per frame.
-ShortFrame DecodeShortEscapedFrame(const char* from, size_t count,
-                                   size_t max_payload, char* scratch);
+// escaped: decodes frames from the start of from[0, count), up to
+// `capacity` of them into frames[0, capacity), while each is all there
+// within kShortFrame bytes, well formed and at most `max_payload` bytes
+// long. Returns how many it decoded; the caller decodes on after them,
+// reporting any error. `scratch` must have ShortFramesScratch(capacity)
+// bytes. The input is decoded in one pass of 64 bytes at a time across
+// frame bounds, where the general path makes a scan, a copy and an
+// unescape call for each frame. The portable version decodes none.
+size_t DecodeShortEscapedFrames(const char* from, size_t count,
+                                size_t max_payload, char* scratch,
+                                ShortFrame* frames, size_t capacity);
 
 // How many bytes past `room` CobsBlocksRun's output may need.
 inline constexpr size_t kCobsRunSlack = 257;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -294,29 +295,64 @@ TEST(ByteScanTest, UnescapeRunMatchesTheByteLoopOnRandomEscapeHeavyText) {
   }
 }
 
-// What DecodeShortEscapedFrame must return for `input`: the frame decoded
-// when its LF is within the first 128 bytes, every escape before it is
-// valid and the payload fits; else nothing.
-void ExpectShortEscapedFrame(const std::string& input, size_t max_payload) {
-  size_t stop = 0;
-  const std::string want = ReferenceUnescape(input, stop);
-  const bool decodable = stop < input.size() && input[stop] == '\n' &&
-                         stop < 128 && want.size() <= max_payload;
-  char scratch[kShortFrameScratch];
-  const ShortFrame frame =
-      DecodeShortEscapedFrame(input.data(), input.size(), max_payload, scratch);
-  if (!decodable || !Avx512Enabled()) {
-    EXPECT_EQ(frame.consumed, 0u) << absl::CEscape(input);
-    return;
+// A frame as DecodeShortEscapedFrames reports it.
+struct DecodedFrame {
+  std::string payload;
+  size_t end = 0;
+  bool operator==(const DecodedFrame& other) const {
+    return payload == other.payload && end == other.end;
   }
-  ASSERT_EQ(frame.consumed, stop + 1) << absl::CEscape(input);
-  EXPECT_EQ(std::string(frame.payload, frame.size), want)
-      << absl::CEscape(input);
-  // Without escapes it is delivered in place.
-  if (input.find('\\') >= stop) EXPECT_EQ(frame.payload, input.data());
+};
+
+// What DecodeShortEscapedFrames must decode from `input`: frame after
+// frame while each has its LF within kShortFrame bytes of its start,
+// every escape before it is valid and the payload fits, up to `capacity`.
+std::vector<DecodedFrame> ReferenceShortFrames(const std::string& input,
+                                               size_t max_payload,
+                                               size_t capacity) {
+  std::vector<DecodedFrame> frames;
+  size_t start = 0;
+  while (frames.size() < capacity) {
+    size_t stop = 0;
+    const std::string rest = input.substr(start);
+    std::string payload = ReferenceUnescape(rest, stop);
+    if (stop == rest.size() || rest[stop] != '\n' || stop >= kShortFrame ||
+        payload.size() > max_payload) {
+      break;
+    }
+    start += stop + 1;
+    frames.push_back({std::move(payload), start});
+  }
+  return frames;
 }
 
-TEST(ByteScanTest, ShortEscapedFrameDecodesBackslashRunsAtEveryLane) {
+void ExpectShortEscapedFrames(const std::string& input, size_t max_payload,
+                              size_t capacity) {
+  std::vector<char> scratch(ShortFramesScratch(capacity));
+  std::vector<ShortFrame> frames(capacity);
+  const size_t decoded =
+      DecodeShortEscapedFrames(input.data(), input.size(), max_payload,
+                               scratch.data(), frames.data(), capacity);
+  if (!Avx512Enabled()) {
+    EXPECT_EQ(decoded, 0u);
+    return;
+  }
+  std::vector<DecodedFrame> got;
+  for (size_t i = 0; i < decoded; ++i) {
+    got.push_back(
+        {std::string(frames[i].payload, frames[i].size), frames[i].end});
+    // Without escapes it is delivered in place.
+    const size_t start = i == 0 ? 0 : frames[i - 1].end;
+    if (frames[i].size + 1 == frames[i].end - start) {
+      EXPECT_EQ(frames[i].payload, input.data() + start);
+    }
+  }
+  EXPECT_EQ(got, ReferenceShortFrames(input, max_payload, capacity))
+      << absl::CEscape(input) << " max_payload " << max_payload << " capacity "
+      << capacity;
+}
+
+TEST(ByteScanTest, ShortEscapedFramesDecodeBackslashRunsAtEveryLane) {
   for (size_t run = 1; run <= 4; ++run) {
     for (size_t at = 0; at < 132; ++at) {
       for (const char after : {'n', 'x', '\n', '\\'}) {
@@ -325,20 +361,72 @@ TEST(ByteScanTest, ShortEscapedFrameDecodesBackslashRunsAtEveryLane) {
           input.append(run, '\\');
           input.push_back(after);
           input.append(lf_after, 'b');
-          input.append("\nnext");
-          ExpectShortEscapedFrame(input, 1 << 20);
-          ExpectShortEscapedFrame(input.substr(0, input.size() - 5), 1 << 20);
+          input.append("\nnext\n");
+          ExpectShortEscapedFrames(input, 1 << 20, 4);
+          ExpectShortEscapedFrames(input.substr(0, input.size() - 6), 1 << 20,
+                                   4);
+          // The same after a first frame, so the run crosses a frame bound
+          // and a chunk bound at every lane.
+          ExpectShortEscapedFrames("\\\\x\n" + input, 1 << 20, 4);
         }
       }
     }
   }
 }
 
-TEST(ByteScanTest, ShortEscapedFrameMatchesTheByteLoopOnRandomText) {
+TEST(ByteScanTest, ShortEscapedFramesStopAtTheFirstLongFrame) {
+  for (size_t length = 120; length <= 136; ++length) {
+    // Frames of `length` bytes with their LF, after two short ones.
+    std::string long_frame(length - 1, 'q');
+    long_frame.push_back('\n');
+    const std::string input = "a\nb\\n\n" + long_frame + "c\n";
+    ExpectShortEscapedFrames(input, 1 << 20, 16);
+  }
+}
+
+TEST(ByteScanTest, ShortEscapedFramesStopAtCapacityAndAtMaxPayload) {
+  std::string input;
+  for (int i = 0; i < 40; ++i) input += std::string(i, 'z') + "\\n\n";
+  for (size_t capacity : {1, 2, 7, 16, 64}) {
+    for (size_t max_payload : {0, 5, 30, 1 << 20}) {
+      ExpectShortEscapedFrames(input, max_payload, capacity);
+    }
+  }
+}
+
+// Frames of 0 to 150 payload bytes from backslashes, LFs, 'n' and 'q',
+// escaped as an encoder would; now and then one byte of the stream is
+// overwritten, making an invalid escape, a bare backslash at a frame's end
+// or an early LF.
+std::string RandomEscapedStream(std::mt19937_64& random) {
+  const char alphabet[] = {'\\', '\n', 'n', 'q', 'q', 'q', 'q', 'q'};
+  std::string stream;
+  const int frames = random() % 30;
+  for (int frame = 0; frame < frames; ++frame) {
+    const size_t size = random() % 151;
+    for (size_t i = 0; i < size; ++i) {
+      const char byte = alphabet[random() % 8];
+      if (byte == '\\')
+        stream += "\\\\";
+      else if (byte == '\n')
+        stream += "\\n";
+      else
+        stream.push_back(byte);
+    }
+    stream.push_back('\n');
+  }
+  if (!stream.empty() && random() % 2 == 0) {
+    stream[random() % stream.size()] = "x\\\n"[random() % 3];
+  }
+  return stream;
+}
+
+TEST(ByteScanTest, ShortEscapedFramesMatchTheByteLoopOnRandomStreams) {
   std::mt19937_64 random(5);
   for (int trial = 0; trial < 5000; ++trial) {
-    const std::string input = EscapeHeavyText(random, 160, 16);
-    ExpectShortEscapedFrame(input, random() % 2 ? 1 << 20 : random() % 100);
+    const std::string input = RandomEscapedStream(random);
+    ExpectShortEscapedFrames(input, random() % 2 ? 1 << 20 : random() % 100,
+                             1 + random() % 20);
   }
 }
 
@@ -442,8 +530,10 @@ TEST(ByteScanTest, PortableVersionsLeaveBulkWorkToTheCaller) {
                           zero_pending, last_code)
                 .consumed,
             0u);
-  char scratch[kShortFrameScratch];
-  EXPECT_EQ(DecodeShortEscapedFrame("a\\nb\n", 5, 100, scratch).consumed, 0u);
+  char scratch[ShortFramesScratch(1)];
+  ShortFrame frame;
+  EXPECT_EQ(DecodeShortEscapedFrames("a\\nb\n", 5, 100, scratch, &frame, 1),
+            0u);
   EXPECT_FALSE(Avx512Enabled());
   SetAvx512ForTesting(true);
 }

@@ -233,8 +233,8 @@ class CrlfDecoder : public Decoder {
 };
 
 // escaped: LF ends the frame; in the payload "\\" is a backslash and "\n"
-// (backslash, 'n') a newline. Any other escape is malformed. A frame within
-// 128 bytes is decoded in one pass of two vectors; for a longer one, one
+// (backslash, 'n') a newline. Any other escape is malformed. Frames within
+// 128 bytes are decoded many at a time, in one pass; for a longer one, one
 // scan finds both LF and backslashes, and without escapes it is delivered
 // in place.
 class EscapedDecoder : public Decoder {
@@ -249,19 +249,26 @@ class EscapedDecoder : public Decoder {
     size_t pos = 0;
     while (pos < n) {
       if (offset() + pos == frame_start()) {
-        const ShortFrame frame = DecodeShortEscapedFrame(
-            p + pos, n - pos, max_frame_size(), scratch_);
-        if (frame.consumed > 0) {
-          Deliver(sink, absl::string_view(frame.payload, frame.size),
-                  offset() + pos + frame.consumed);
-          pos += frame.consumed;
-          continue;
+        if (after_short_frame_) {
+          ShortFrame frames[kShortFrames];
+          const size_t decoded =
+              DecodeShortEscapedFrames(p + pos, n - pos, max_frame_size(),
+                                       scratch_, frames, kShortFrames);
+          for (size_t i = 0; i < decoded; ++i) {
+            Deliver(sink, absl::string_view(frames[i].payload, frames[i].size),
+                    offset() + pos + frames[i].end);
+          }
+          if (decoded > 0) {
+            pos += frames[decoded - 1].end;
+            continue;
+          }
         }
         // A new frame: up to its first LF or backslash it is verbatim.
         const size_t window = Window(n - pos, max_frame_size());
         const size_t k = FindEither(p + pos, window, '\n', '\\');
         if (k < window && p[pos + k] == '\n') {
-          Deliver(sink, absl::string_view(p + pos, k), offset() + pos + k + 1);
+          DeliverDecoded(sink, absl::string_view(p + pos, k),
+                         offset() + pos + k + 1);
           pos += k + 1;
           continue;
         }
@@ -280,10 +287,17 @@ class EscapedDecoder : public Decoder {
         return status;
       }
       if (!complete) continue;
-      Deliver(sink, payload_.view(), offset() + pos);
+      DeliverDecoded(sink, payload_.view(), offset() + pos);
       payload_.Clear();
     }
     return absl::OkStatus();
+  }
+
+  // Delivers a frame that the general path decoded, noting whether it was
+  // short.
+  void DeliverDecoded(FrameSink sink, absl::string_view payload, uint64_t end) {
+    after_short_frame_ = end - frame_start() <= kShortFrame;
+    Deliver(sink, payload, end);
   }
 
   // Decodes from p[pos] onto payload_ up to the frame's LF (then sets
@@ -381,8 +395,14 @@ class EscapedDecoder : public Decoder {
 
   // The decoded payload of a frame that spans Feed() calls or has escapes.
   PayloadBuffer payload_;
-  // A short frame's unescaped payload, while it is delivered.
-  char scratch_[kShortFrameScratch];
+  // How many short frames are decoded per call, and where their
+  // unescaped payloads are while they are delivered.
+  static constexpr size_t kShortFrames = 16;
+  char scratch_[ShortFramesScratch(kShortFrames)];
+  // Whether the last frame was within kShortFrame bytes. Long frames
+  // usually follow long ones, and on them DecodeShortEscapedFrames would
+  // decode two chunks only to give up.
+  bool after_short_frame_ = true;
   // The last byte consumed was a backslash (at escape_offset_).
   bool escape_pending_ = false;
   uint64_t escape_offset_ = 0;
