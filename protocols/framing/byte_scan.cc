@@ -517,6 +517,77 @@ WIRECHECK_TARGET_AVX512 size_t DecodeShortEscapedFramesAvx512(
   return run.decoded;
 }
 
+// One frame of DecodeShortCobsFramesAvx512: the codes and data at
+// from[start, zero), which the 0x00 at from[zero] ends. Returns whether it
+// decoded it into `frame`, its payload in place or in scratch[0, 128).
+WIRECHECK_TARGET_AVX512 __attribute__((always_inline)) inline bool
+DecodeShortCobsFrame(const unsigned char* from, size_t start, size_t zero,
+                     size_t max_payload, char* scratch, ShortFrame& frame) {
+  const size_t length = zero - start;
+  if (length == 0 || length - 1 > max_payload) return false;
+  size_t code = from[start];
+  if (code == length) {
+    // One block: the payload is its data.
+    frame = {reinterpret_cast<const char*>(from + start + 1),
+             static_cast<uint32_t>(zero + 1),
+             static_cast<uint32_t>(length - 1)};
+    return true;
+  }
+  // Several blocks, each code after the first standing for a 0x00 (no code
+  // here is 0xFF, which would reach past kShortFrame); the codes must lead
+  // to the frame's end.
+  if (length + 1 > kShortFrame) return false;
+  unsigned __int128 zeros = 0;
+  while (code < length) {
+    zeros |= static_cast<unsigned __int128>(1) << (code - 1);
+    code += from[start + code];
+  }
+  if (code != length) return false;
+  const size_t size = length - 1;
+  const __mmask64 lanes0 = Lanes(size < 64 ? size : 64);
+  const __mmask64 lanes1 = Lanes(size < 64 ? 0 : size - 64);
+  const __m512i zero_bytes = _mm512_setzero_si512();
+  _mm512_storeu_si512(
+      scratch,
+      _mm512_mask_mov_epi8(_mm512_maskz_loadu_epi8(lanes0, from + start + 1),
+                           static_cast<uint64_t>(zeros), zero_bytes));
+  _mm512_storeu_si512(
+      scratch + 64,
+      _mm512_mask_mov_epi8(_mm512_maskz_loadu_epi8(lanes1, from + start + 65),
+                           static_cast<uint64_t>(zeros >> 64), zero_bytes));
+  frame = {scratch, static_cast<uint32_t>(zero + 1),
+           static_cast<uint32_t>(size)};
+  return true;
+}
+
+WIRECHECK_TARGET_AVX512 size_t DecodeShortCobsFramesAvx512(
+    const unsigned char* from, size_t count, size_t max_payload, char* scratch,
+    ShortFrame* frames, size_t capacity) {
+  const __m512i zero = _mm512_setzero_si512();
+  size_t decoded = 0;
+  size_t frame_start = 0;
+  // The 0x00s that end frames are found 64 bytes at a time, whatever the
+  // frames' bounds, so the next load does not wait for this frame's end.
+  for (size_t pos = 0; pos < count; pos += 64) {
+    const __mmask64 live = Lanes(count - pos < 64 ? count - pos : 64);
+    const __m512i chunk = _mm512_maskz_loadu_epi8(live, from + pos);
+    for (uint64_t ends = _mm512_mask_cmpeq_epi8_mask(live, chunk, zero);
+         ends != 0; ends = _blsr_u64(ends)) {
+      const size_t end = pos + _tzcnt_u64(ends);
+      if (!DecodeShortCobsFrame(from, frame_start, end, max_payload,
+                                scratch + decoded * kShortFrame,
+                                frames[decoded])) {
+        return decoded;
+      }
+      frame_start = end + 1;
+      if (++decoded == capacity) return decoded;
+    }
+    // A frame of one block has its 0x00 within 256 bytes.
+    if (pos + 64 - frame_start >= 256) return decoded;
+  }
+  return decoded;
+}
+
 WIRECHECK_TARGET_AVX512 BulkProgress
 CobsBlocksRunAvx512(const unsigned char* from, size_t count, char* to,
                     size_t room, bool& zero_pending, unsigned char& last_code) {
@@ -635,6 +706,18 @@ size_t DecodeShortEscapedFrames(const char* from, size_t count,
   if (avx512_enabled) {
     return DecodeShortEscapedFramesAvx512(from, count, max_payload, scratch,
                                           frames, capacity);
+  }
+#endif
+  return 0;
+}
+
+size_t DecodeShortCobsFrames(const unsigned char* from, size_t count,
+                             size_t max_payload, char* scratch,
+                             ShortFrame* frames, size_t capacity) {
+#ifdef WIRECHECK_AVX512
+  if (avx512_enabled) {
+    return DecodeShortCobsFramesAvx512(from, count, max_payload, scratch,
+                                       frames, capacity);
   }
 #endif
   return 0;

@@ -81,17 +81,18 @@ struct BulkProgress {
 // work; the portable one consumes nothing, leaving all to the caller.
 BulkProgress UnescapeRun(const char* from, size_t count, char* to, size_t room);
 
-// escaped: the longest frame, its LF included, that
-// DecodeShortEscapedFrames decodes.
+// escaped and cobs: the longest frame, its terminator included, that
+// DecodeShortEscapedFrames decodes, and DecodeShortCobsFrames when it has
+// several blocks.
 inline constexpr size_t kShortFrame = 128;
 
-// How many bytes of scratch DecodeShortEscapedFrames needs to decode up to
-// `capacity` frames.
+// How many bytes of scratch DecodeShortEscapedFrames and
+// DecodeShortCobsFrames need to decode up to `capacity` frames.
 constexpr size_t ShortFramesScratch(size_t capacity) {
   return capacity * kShortFrame + 64;
 }
 
-// A frame that DecodeShortEscapedFrames decoded.
+// A frame that DecodeShortEscapedFrames or DecodeShortCobsFrames decoded.
 struct ShortFrame {
   // The payload: in the input when nothing was rewritten, else in the
   // caller's scratch.
@@ -112,6 +113,19 @@ struct ShortFrame {
 size_t DecodeShortEscapedFrames(const char* from, size_t count,
                                 size_t max_payload, char* scratch,
                                 ShortFrame* frames, size_t capacity);
+
+// cobs: decodes frames from the start of from[0, count), up to `capacity`
+// of them into frames[0, capacity), while each is all there, well formed,
+// at most `max_payload` bytes long and either one block (delivered in
+// place) or within kShortFrame bytes (each code after the first becomes a
+// 0x00, in scratch). Returns how many it decoded; the caller decodes on
+// after them, reporting any error. `scratch` must have
+// ShortFramesScratch(capacity) bytes. The frames' 0x00s are found 64 bytes
+// at a time across frame bounds, where the general path makes a scan per
+// frame. The portable version decodes none.
+size_t DecodeShortCobsFrames(const unsigned char* from, size_t count,
+                             size_t max_payload, char* scratch,
+                             ShortFrame* frames, size_t capacity);
 
 // How many bytes past `room` CobsBlocksRun's output may need.
 inline constexpr size_t kCobsRunSlack = 257;

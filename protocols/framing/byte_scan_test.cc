@@ -515,6 +515,127 @@ TEST(ByteScanTest, CobsBlocksRunNeedsRoomForTheWholeBlock) {
   EXPECT_EQ(out.substr(1, 9), encoded.substr(1, 9));
 }
 
+// What DecodeShortCobsFrames must decode from `input`: frame after frame,
+// decoded block by block, while each is all there with its 0x00, well
+// formed, has at most `max_payload` bytes and is either one block or
+// within kShortFrame bytes, up to `capacity`.
+std::vector<DecodedFrame> ReferenceShortCobsFrames(const std::string& input,
+                                                   size_t max_payload,
+                                                   size_t capacity) {
+  std::vector<DecodedFrame> frames;
+  size_t start = 0;
+  while (frames.size() < capacity) {
+    const size_t end = input.find('\0', start);
+    if (end == std::string::npos || end == start) break;
+    const bool one_block =
+        static_cast<unsigned char>(input[start]) == end - start;
+    if (!one_block && end - start + 1 > kShortFrame) break;
+    std::string payload;
+    size_t at = start;
+    while (at < end) {
+      const unsigned code = static_cast<unsigned char>(input[at]);
+      if (at + code > end) break;
+      payload += input.substr(at + 1, code - 1);
+      at += code;
+      if (at < end && code < 0xFF) payload.push_back('\0');
+    }
+    if (at != end || payload.size() > max_payload) break;
+    start = end + 1;
+    frames.push_back({std::move(payload), start});
+  }
+  return frames;
+}
+
+void ExpectShortCobsFrames(const std::string& input, size_t max_payload,
+                           size_t capacity) {
+  std::vector<char> scratch(ShortFramesScratch(capacity));
+  std::vector<ShortFrame> frames(capacity);
+  const size_t decoded = DecodeShortCobsFrames(
+      reinterpret_cast<const unsigned char*>(input.data()), input.size(),
+      max_payload, scratch.data(), frames.data(), capacity);
+  if (!Avx512Enabled()) {
+    EXPECT_EQ(decoded, 0u);
+    return;
+  }
+  std::vector<DecodedFrame> got;
+  for (size_t i = 0; i < decoded; ++i) {
+    got.push_back(
+        {std::string(frames[i].payload, frames[i].size), frames[i].end});
+    // A frame of one block is delivered in place.
+    const size_t start = i == 0 ? 0 : frames[i - 1].end;
+    if (static_cast<unsigned char>(input[start]) == frames[i].end - start - 1) {
+      EXPECT_EQ(frames[i].payload, input.data() + start + 1);
+    }
+  }
+  EXPECT_EQ(got, ReferenceShortCobsFrames(input, max_payload, capacity))
+      << absl::CEscape(input) << " max_payload " << max_payload << " capacity "
+      << capacity;
+}
+
+TEST(ByteScanTest, ShortCobsFramesDecodeBlocksOfEverySize) {
+  for (unsigned first = 1; first <= 255; ++first) {
+    for (unsigned second : {0, 1, 2, 63, 64, 65, 127}) {
+      std::vector<unsigned char> codes = {static_cast<unsigned char>(first)};
+      if (second > 0) codes.push_back(static_cast<unsigned char>(second));
+      const std::string frame = Blocks(codes) + std::string(1, '\0');
+      // After a short frame, so frames start at every lane too.
+      for (const std::string& input :
+           {frame + frame, std::string("\x02z\0", 3) + frame + frame}) {
+        ExpectShortCobsFrames(input, 1 << 20, 4);
+        ExpectShortCobsFrames(input.substr(0, input.size() - 1), 1 << 20, 4);
+      }
+    }
+  }
+}
+
+TEST(ByteScanTest, ShortCobsFramesStopAtBrokenLongAndEmptyFrames) {
+  const std::string good = Blocks({3, 5}) + std::string(1, '\0');
+  const std::string cases[] = {
+      // A code past the frame's end, an empty frame, a code of 0xFF in a
+      // short frame, a frame of 129 bytes.
+      good + Blocks({3, 9}).substr(0, 6) + std::string(1, '\0'),
+      good + std::string(1, '\0') + good,
+      good + Blocks({0xFF}).substr(0, 60) + std::string(1, '\0'),
+      good + Blocks({100, 28}) + std::string(1, '\0'),
+  };
+  for (const std::string& input : cases) {
+    ExpectShortCobsFrames(input, 1 << 20, 16);
+  }
+}
+
+TEST(ByteScanTest, ShortCobsFramesStopAtCapacityAndAtMaxPayload) {
+  std::string input;
+  for (unsigned i = 1; i < 60; ++i) {
+    input += Blocks({static_cast<unsigned char>(i), 2}) + std::string(1, '\0');
+  }
+  for (size_t capacity : {1, 2, 7, 16, 64}) {
+    for (size_t max_payload : {0, 1, 5, 30, 1 << 20}) {
+      ExpectShortCobsFrames(input, max_payload, capacity);
+    }
+  }
+}
+
+TEST(ByteScanTest, ShortCobsFramesMatchTheBlockDecoderOnRandomStreams) {
+  std::mt19937_64 random(7);
+  for (int trial = 0; trial < 5000; ++trial) {
+    std::string input;
+    const int frames = random() % 20;
+    for (int frame = 0; frame < frames; ++frame) {
+      std::vector<unsigned char> codes(1 + random() % 4);
+      for (unsigned char& code : codes) {
+        code = static_cast<unsigned char>(1 +
+                                          random() % (random() % 8 ? 40 : 255));
+      }
+      input += Blocks(codes) + std::string(1, '\0');
+    }
+    if (!input.empty() && random() % 2 == 0) {
+      input[random() % input.size()] = random() % 2 ? '\0' : '\x07';
+    }
+    ExpectShortCobsFrames(input, random() % 2 ? 1 << 20 : random() % 100,
+                          1 + random() % 20);
+  }
+}
+
 TEST(ByteScanTest, PortableVersionsLeaveBulkWorkToTheCaller) {
   SetAvx512ForTesting(false);
   const std::string input(200, 'x');
@@ -534,6 +655,11 @@ TEST(ByteScanTest, PortableVersionsLeaveBulkWorkToTheCaller) {
   ShortFrame frame;
   EXPECT_EQ(DecodeShortEscapedFrames("a\\nb\n", 5, 100, scratch, &frame, 1),
             0u);
+  EXPECT_EQ(
+      DecodeShortCobsFrames(reinterpret_cast<const unsigned char*>("\x03"
+                                                                   "ab\0"),
+                            4, 100, scratch, &frame, 1),
+      0u);
   EXPECT_FALSE(Avx512Enabled());
   SetAvx512ForTesting(true);
 }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "protocols/framing/byte_scan.h"
 #include "protocols/framing/codec.h"
 #include "protocols/framing/codec_internal.h"
 
@@ -59,13 +60,23 @@ class CobsDecoder : public Decoder {
       const unsigned char code = p[pos];
       if (code == 0) {
         if (!in_block_run_) return Malformed(offset() + pos, "empty frame");
+        // Long frames usually follow long ones, and on them
+        // DecodeShortCobsFrames would scan 256 bytes only to give up.
+        after_short_frame_ = offset() + pos + 1 - frame_start() <= 256;
         Deliver(sink, payload_.view(), offset() + pos + 1);
         payload_.Clear();
         in_block_run_ = false;
         ++pos;
         continue;
       }
-      // The common case: a frame of one block, all here, delivered in place.
+      if (!in_block_run_ && after_short_frame_) {
+        const size_t consumed = DeliverShortFrames(p, pos, n, sink);
+        if (consumed > 0) {
+          pos += consumed;
+          continue;
+        }
+      }
+      // A frame of one block, all here, delivered in place.
       if (!in_block_run_ && pos + code < n && p[pos + code] == 0 &&
           code - 1u <= max_frame_size() &&
           std::memchr(p + pos + 1, 0, code - 1) == nullptr) {
@@ -74,6 +85,7 @@ class CobsDecoder : public Decoder {
                                   code - 1),
                 offset() + pos + code + 1);
         pos += code + 1;
+        after_short_frame_ = true;
         continue;
       }
       // Whole blocks in bulk where the CPU allows; what stops it (a
@@ -106,13 +118,32 @@ class CobsDecoder : public Decoder {
     return absl::OkStatus();
   }
 
+  // Decodes and delivers the short frames that start at p[pos] (and end
+  // before p[n]); returns the bytes they took. Out of line, so that
+  // Consume()'s loop over long frames keeps its registers.
+  __attribute__((noinline)) size_t DeliverShortFrames(const unsigned char* p,
+                                                      size_t pos, size_t n,
+                                                      FrameSink sink) {
+    ShortFrame frames[kShortFrames];
+    const size_t decoded = DecodeShortCobsFrames(
+        p + pos, n - pos, max_frame_size(), scratch_, frames, kShortFrames);
+    for (size_t i = 0; i < decoded; ++i) {
+      Deliver(sink, absl::string_view(frames[i].payload, frames[i].size),
+              offset() + pos + frames[i].end);
+    }
+    return decoded > 0 ? frames[decoded - 1].end : 0;
+  }
+
   absl::Status TooLong() {
     return Oversized(absl::StrCat("decodes to more than ", max_frame_size(),
                                   " payload bytes"));
   }
 
   static constexpr size_t kBulkStep = 16 * 1024;
+  static constexpr size_t kShortFrames = 16;
 
+  // Whether the last frame had its 0x00 within 256 bytes.
+  bool after_short_frame_ = true;
   // The current frame has started: at least one code byte was read.
   bool in_block_run_ = false;
   unsigned char last_code_ = 0;
@@ -120,6 +151,9 @@ class CobsDecoder : public Decoder {
   size_t remaining_ = 0;
   // The decoded payload so far.
   PayloadBuffer payload_;
+  // Where short frames of several blocks are while they are delivered,
+  // kShortFrames at a time.
+  char scratch_[ShortFramesScratch(kShortFrames)];
 };
 
 class CobsEncoder : public Encoder {
